@@ -12,6 +12,7 @@ it whenever pyproject.toml changes, so the same command works after a pull.
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -42,7 +43,13 @@ def ensure_venv() -> None:
     print("Setting up the virtual environment in .venv (once, or after an update)...",
           flush=True)
     if not PYTHON.exists():
-        venv.EnvBuilder(with_pip=True).create(VENV)
+        try:
+            venv.EnvBuilder(with_pip=True).create(VENV)
+        except (subprocess.CalledProcessError, OSError):
+            # Debian and Raspberry Pi OS ship venv's pip support separately.
+            shutil.rmtree(VENV, ignore_errors=True)
+            sys.exit("Python could not create a virtual environment with pip. On Debian or "
+                     "Raspberry Pi OS run `sudo apt install python3-venv`, then this command again.")
     pip = [str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     try:
         subprocess.run(pip + ["--editable", f"{HERE}[test]"], check=True)

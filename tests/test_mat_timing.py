@@ -4,7 +4,7 @@ import pytest
 
 from mat_script import backward_jumps, edges_from_script
 from station.analysis.debounce import ZoneDebouncer
-from station.analysis.events import Contact, Flight, Rep, SetEnd, Summary
+from station.analysis.events import Contact, Flight, Rep, SetEnd, SetStart, Summary
 from station.analysis.pipeline import Pipeline
 from station.analysis.rules import TimingRules
 from station.readings import MatEdge
@@ -171,3 +171,16 @@ def test_rules_from_a_table_refuse_unknown_keys():
 def test_rules_are_configurable():
     start, edges, end_s = edges_from_script([("mat", 1.0), (None, 0.09), ("mat", 1.0)])
     assert len(of(run(start, edges, end_s, TimingRules(min_flight_s=0.1)), Flight)) == 0
+
+
+def test_a_set_starts_when_the_data_starts_on_the_mat():
+    start, edges, end_s = edges_from_script(backward_jumps(1))
+    first = run(start, edges, end_s)[0]
+    assert isinstance(first, SetStart) and (first.index, first.start_s) == (1, 0.0)
+
+
+def test_a_set_starts_when_someone_steps_on_and_stays_min_contact_s():
+    start, edges, end_s = edges_from_script([(None, 1.0), ("front", 0.049), (None, 1.0),
+                                             ("front", 0.05), (None, 1.0)])
+    starts = of(run(start, edges, end_s), SetStart)
+    assert [(s.index, s.start_s) for s in starts] == [(1, pytest.approx(2.049))]

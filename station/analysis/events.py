@@ -147,6 +147,18 @@ class Rep:
 
 
 @dataclass(frozen=True, slots=True)
+class SetStart:
+    """Someone is on the mat: the data began with them standing on it, or they
+    stepped on (a contact held ``min_contact_s`` after nobody was there)."""
+
+    index: int
+    start_s: float
+
+    def to_json(self) -> dict:
+        return {"type": "set_start", "index": self.index, "start_s": _time(self.start_s)}
+
+
+@dataclass(frozen=True, slots=True)
 class SetEnd:
     """A set is over: the athlete stepped off, or the recording or run ended."""
 
@@ -190,4 +202,4 @@ class Summary:
         }
 
 
-Event = Contact | Flight | Rep | SetEnd | Summary
+Event = Contact | Flight | Rep | SetStart | SetEnd | Summary

@@ -8,7 +8,7 @@ give the same events.
 
 from __future__ import annotations
 
-from station.analysis.events import Contact, Event, Flight, SetEnd, Summary
+from station.analysis.events import Contact, Event, Flight, SetEnd, SetStart, Summary
 from station.analysis.mat import MatTracker
 from station.analysis.phases import PhaseTracker, SetStarted, SteppedOff
 from station.analysis.reps import RepAssembler
@@ -42,9 +42,7 @@ class Pipeline:
         closed = self._mat.closed_zones()
         zone = closed[0] if len(closed) == 1 else (FRONT if FRONT in closed else None)
         self._phases = PhaseTracker(self.rules, start.time_s, bool(closed), zone)
-        if closed:
-            self._open_set(start.time_s)
-        return []
+        return self._open_set(start.time_s) if closed else []
 
     def feed(self, readings: list[Reading]) -> list[Event]:
         out = []
@@ -92,13 +90,14 @@ class Pipeline:
             elif isinstance(item, SteppedOff):
                 out += self._close_set(item.time_s, "step_off", "stepped off")
             elif isinstance(item, SetStarted):
-                self._open_set(item.time_s)
+                out += self._open_set(item.time_s)
         return out
 
-    def _open_set(self, time_s: float) -> None:
+    def _open_set(self, time_s: float) -> list[Event]:
         self._set_start_s = time_s
         self._set_reps = self._set_valid_reps = 0
         self._sets += 1
+        return [SetStart(self._sets, time_s)]
 
     def _close_set(self, end_s: float, ended_by: str, why: str) -> list[Event]:
         out = self._count(self._reps.end_set(why))

@@ -1,0 +1,70 @@
+"""The main loop: pull readings, run the pipeline, hand events on.
+
+One loop for every mode. The session clock maps the host's monotonic clock
+onto the source's timeline (times ``speed`` for simulated or replayed data),
+so a recording played back live goes through exactly what ``station
+analyse`` runs, just in smaller pieces.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+from station.analysis.events import Event
+from station.analysis.pipeline import Pipeline
+from station.sources.base import Source
+
+
+class StationLoop:
+    """Runs a source through a pipeline in steps, on a session clock.
+
+        loop = StationLoop(source, Pipeline(rules), on_event=print, speed=10)
+        while loop.step():
+            time.sleep(0.01)
+        loop.finish()          # the events of whatever was still open, and the summary
+    """
+
+    def __init__(self, source: Source, pipeline: Pipeline, on_event: Callable[[Event], None],
+                 speed: float = 1.0, duration_s: float | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.source = source
+        self.pipeline = pipeline
+        self.on_event = on_event
+        self.speed = speed
+        self.clock = clock
+        start = source.start()
+        self.start_s = start.time_s
+        self._send(pipeline.start(start))
+        self._clock_zero = clock()
+        self.stop_s = None if duration_s is None else self.start_s + duration_s
+        source_end = source.end_s()
+        if source_end is not None:
+            self.stop_s = source_end if self.stop_s is None else min(self.stop_s, source_end)
+        self.now_s = self.start_s
+        self.finished = False
+
+    def session_time_s(self) -> float:
+        return self.start_s + (self.clock() - self._clock_zero) * self.speed
+
+    def step(self) -> bool:
+        """Process everything up to now; False once the run should end."""
+        now_s = self.session_time_s()
+        if self.stop_s is not None:
+            now_s = min(now_s, self.stop_s)
+        self.now_s = now_s
+        self._send(self.pipeline.feed(self.source.read(now_s)))
+        self._send(self.pipeline.advance(now_s))
+        return self.stop_s is None or now_s < self.stop_s
+
+    def finish(self) -> None:
+        if self.finished:
+            return
+        self.finished = True
+        why = "the recording ended" if self.source.end_s() is not None else "the run ended"
+        self._send(self.pipeline.finish(self.now_s, why))
+        self.source.close()
+
+    def _send(self, events: list[Event]) -> None:
+        for event in events:
+            self.on_event(event)

@@ -1,0 +1,91 @@
+"""The `station` command: run the kiosk, or analyse a recording.
+
+User mistakes (a bad file, a bad option, a bad config) end with one sentence
+on stderr and exit code 2; nothing a user does prints a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from station import __version__
+from station.errors import UserError
+
+
+def positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be greater than 0")
+    return value
+
+
+def window_size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size like 1280x720") from None
+    if width < 320 or height < 240:
+        raise argparse.ArgumentTypeError(f"{text!r} is too small; at least 320x240")
+    return width, height
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="station", description="Jump Mat Station.")
+    parser.add_argument("--version", action="version", version=f"station {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="run the station (kiosk screen, or --headless)")
+    what = run.add_mutually_exclusive_group()
+    what.add_argument("--simulate", action="store_true",
+                      help="a simulated athlete (the default while no hardware is configured)")
+    what.add_argument("--replay", type=Path, metavar="FILE",
+                      help="play a recording back as if it were live")
+    run.add_argument("--headless", action="store_true",
+                     help="no screen: print one JSON line per event as it happens")
+    run.add_argument("--fullscreen", action="store_true", help="fill the whole screen")
+    run.add_argument("--size", type=window_size, default=(1280, 720), metavar="WxH",
+                     help="window size (default 1280x720)")
+    run.add_argument("--speed", type=positive_float, default=1.0, metavar="N",
+                     help="run simulated or replayed time N times faster")
+    run.add_argument("--duration", type=positive_float, metavar="S",
+                     help="stop after S seconds of session time")
+    run.add_argument("--seed", type=int, default=0, metavar="N",
+                     help="which simulated athlete and session (default 0)")
+    run.add_argument("--zones", type=int, choices=(1, 2), default=2,
+                     help="simulate a one- or two-zone mat (default 2)")
+    run.add_argument("--config", type=Path, metavar="FILE", help="config file (TOML)")
+
+    analyse = commands.add_parser("analyse", aliases=["analyze"], help="analyse a recording")
+    analyse.add_argument("file", type=Path, metavar="FILE", help="a recording (format 1 CSV)")
+    analyse.add_argument("--json", action="store_true", help="one JSON object per line")
+    analyse.add_argument("--phases", action="store_true",
+                         help="also list every contact and flight (text output)")
+    analyse.add_argument("--config", type=Path, metavar="FILE", help="config file (TOML)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "run":
+            from station.commands.run import run
+            return run(args)
+        from station.commands.analyse import analyse
+        return analyse(args)
+    except UserError as error:
+        print(f"station: {error}", file=sys.stderr)
+        return error.exit_code
+    except BrokenPipeError:
+        # The reader of our output went away (e.g. `| head`); nothing to say.
+        sys.stderr.close()
+        return 0
+
+
+def print_json(event) -> None:
+    print(json.dumps(event.to_json(), separators=(",", ":")), flush=True)

@@ -1,0 +1,1 @@
+"""One module per `station` subcommand; cli.py parses, these do."""

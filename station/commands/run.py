@@ -1,0 +1,92 @@
+"""`station run`: the kiosk main loop, on screen or headless."""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+import time
+
+from station.analysis.events import Summary
+from station.analysis.pipeline import Pipeline
+from station.app import StationLoop
+from station.cli import print_json
+from station.config import load_config
+from station.readings import ONE_ZONE, TWO_ZONES
+from station.report import summary_line
+
+FRAME_RATE_HZ = 60
+#: Headless runs have no frame clock; 10 ms keeps the event latency far below
+#: anything a person notices while leaving the CPU idle.
+HEADLESS_STEP_S = 0.01
+
+
+def open_source(args):
+    if args.replay is not None:
+        from station.sources.recording import RecordingSource, read_recording
+        return RecordingSource(read_recording(args.replay))
+    # No hardware source is configured in this version: the simulated athlete.
+    from station.sources.athlete import SimulatedAthlete
+    from station.sources.simulated import SimulatedSource
+    zones = ONE_ZONE if args.zones == 1 else TWO_ZONES
+    return SimulatedSource(SimulatedAthlete(seed=args.seed), zones=zones)
+
+
+def run(args) -> int:
+    config = load_config(args.config)
+    source = open_source(args)
+    with stop_on_signals() as stop:
+        if args.headless:
+            loop = StationLoop(source, Pipeline(config.timing), print_json, args.speed, args.duration)
+            return drive(loop, stop, lambda: time.sleep(HEADLESS_STEP_S))
+        return run_kiosk(source, config, args, stop)
+
+
+def run_kiosk(source, config, args, stop: threading.Event) -> int:
+    from station.kiosk.board import LiveBoard
+    from station.kiosk.screen import KioskScreen
+    import pygame
+
+    board = LiveBoard(simulated=source.simulated)
+
+    def on_event(event):
+        board.apply(event)
+        if isinstance(event, Summary):
+            print(summary_line(event), flush=True)
+
+    loop = StationLoop(source, Pipeline(config.timing), on_event, args.speed, args.duration)
+    screen = KioskScreen(None if args.fullscreen else args.size, fullscreen=args.fullscreen)
+    frames = pygame.time.Clock()
+
+    def frame():
+        if screen.poll():
+            stop.set()
+        screen.draw(board)
+        frames.tick(FRAME_RATE_HZ)
+
+    try:
+        return drive(loop, stop, frame)
+    finally:
+        screen.close()
+
+
+@contextlib.contextmanager
+def stop_on_signals():
+    """An event set by SIGINT or SIGTERM, so the run can end cleanly with its
+    summary. Installed before anything is printed, so no signal is missed."""
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set())
+                for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def drive(loop: StationLoop, stop: threading.Event, between_steps) -> int:
+    """Step until the data or the duration ends or a stop is asked, then finish."""
+    while loop.step() and not stop.is_set():
+        between_steps()
+    loop.finish()
+    return 0

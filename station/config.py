@@ -1,0 +1,53 @@
+"""The station's configuration: one TOML file, every key with a default.
+
+docs/configuration.md lists every key. A problem in the file is reported with
+its key and what is allowed; it is a UserError, never a traceback.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from station.analysis.rules import TimingRules
+from station.errors import UserError
+
+DEFAULT_CONFIG_PATH = Path("/etc/jumpmat/station.toml")
+KNOWN_TABLES = ("timing",)
+
+
+class ConfigError(UserError):
+    pass
+
+
+@dataclass(frozen=True)
+class Config:
+    timing: TimingRules = field(default_factory=TimingRules)
+    path: Path | None = None
+
+
+def load_config(path: Path | None = None) -> Config:
+    """The config at ``path``; with None, the default file if it exists, else defaults."""
+    if path is None:
+        if not DEFAULT_CONFIG_PATH.exists():
+            return Config()
+        path = DEFAULT_CONFIG_PATH
+    try:
+        table = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such config file; give the path of an existing "
+                          "file or leave --config out to use the defaults.") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read the config file ({error}).") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML ({error}); fix the line it names.") from None
+    for name in table:
+        if name not in KNOWN_TABLES:
+            raise ConfigError(f"{path}: unknown section [{name}]; known sections: "
+                              f"{', '.join('[' + t + ']' for t in KNOWN_TABLES)}.")
+    try:
+        timing = TimingRules.from_mapping(table.get("timing", {}))
+    except (ValueError, TypeError) as error:
+        raise ConfigError(f"{path}: [timing] {error}.") from None
+    return Config(timing=timing, path=Path(path))
