@@ -35,7 +35,7 @@ class StationLoop:
         self.clock = clock
         start = source.start()
         self.start_s = start.time_s
-        self._send(pipeline.start(start))
+        self._send(pipeline.start(start, has_force=source.has_force))
         self._clock_zero = clock()
         self.stop_s = None if duration_s is None else self.start_s + duration_s
         source_end = source.end_s()

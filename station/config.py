@@ -10,11 +10,12 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from station.analysis.force.rules import ForceRules
 from station.analysis.rules import TimingRules
 from station.errors import UserError
 
 DEFAULT_CONFIG_PATH = Path("/etc/jumpmat/station.toml")
-KNOWN_TABLES = ("timing",)
+KNOWN_TABLES = ("timing", "force")
 
 
 class ConfigError(UserError):
@@ -24,6 +25,7 @@ class ConfigError(UserError):
 @dataclass(frozen=True)
 class Config:
     timing: TimingRules = field(default_factory=TimingRules)
+    force: ForceRules = field(default_factory=ForceRules)
     path: Path | None = None
 
 
@@ -46,8 +48,10 @@ def load_config(path: Path | None = None) -> Config:
         if name not in KNOWN_TABLES:
             raise ConfigError(f"{path}: unknown section [{name}]; known sections: "
                               f"{', '.join('[' + t + ']' for t in KNOWN_TABLES)}.")
-    try:
-        timing = TimingRules.from_mapping(table.get("timing", {}))
-    except (ValueError, TypeError) as error:
-        raise ConfigError(f"{path}: [timing] {error}.") from None
-    return Config(timing=timing, path=Path(path))
+    rules = {}
+    for name, kind in (("timing", TimingRules), ("force", ForceRules)):
+        try:
+            rules[name] = kind.from_mapping(table.get(name, {}))
+        except (ValueError, TypeError) as error:
+            raise ConfigError(f"{path}: [{name}] {error}.") from None
+    return Config(path=Path(path), **rules)

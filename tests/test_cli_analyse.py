@@ -100,10 +100,8 @@ def test_a_bad_config_is_a_plain_error(two_reps, tmp_path):
     assert "step_off_s" in result.stderr and "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("name", ["gidiel-cmj.csv", "gidiel-dj.csv", "gidiel-sj.csv",
-                                  "acl-bfr003-sj.csv", "acl-bfr010-sj.csv"])
-def test_a_force_only_recording_says_force_analysis_is_not_there_yet(name):
-    result = station("analyse", DATA / "recordings" / name)
-    assert result.returncode == 2
-    assert "no mat column" in result.stderr
-    assert "Traceback" not in result.stderr
+def test_a_force_only_recording_is_analysed_from_force():
+    result = station("analyse", DATA / "recordings" / "gidiel-cmj.csv", "--json")
+    assert result.returncode == 0, result.stderr
+    flights = [e for e in json_lines(result.stdout) if e["type"] == "flight"]
+    assert len(flights) == 1

@@ -94,3 +94,15 @@ def test_rep_indexes_run_on_across_sets_and_sets_are_numbered():
     steps = backward_jumps(2) + [(None, 2.0), ("front", 1.0)] + backward_jumps(2)[1:]
     reps, _ = reps_of(steps)
     assert [(r.index, r.set_index) for r in reps] == [(1, 1), (2, 1), (3, 2), (4, 2)]
+
+
+def test_a_backward_jump_that_landed_in_front_is_an_invalid_rep():
+    from station.analysis.events import Contact
+    from station.analysis.reps import RepAssembler
+    reps = RepAssembler(TimingRules())
+    reps.contact(Contact(1, None, 1.0, "front", False))
+    reps.flight(Flight(1, 1.0, 1.3, "backward", displacement_m=-0.12))
+    reps.contact(Contact(2, 1.3, 1.5, "back", True))
+    rep, = reps.flight(Flight(2, 1.5, 1.8, "forward", displacement_m=-0.3))
+    assert not rep.valid
+    assert "landed 12 cm in front" in rep.reason

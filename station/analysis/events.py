@@ -66,14 +66,18 @@ class Contact:
 class Flight:
     """Time in the air between a take-off and a landing on the mat.
 
-    ``direction`` is "backward" or "forward" when the mat (or the plate)
-    measured it, None when it is unknown (a one-zone mat).
+    ``direction`` is "backward" or "forward" when the mat's zones or the
+    plate's centre of pressure measured it, None when it is unknown (a
+    one-zone mat without load cells, or a jump in place).
+    ``displacement_m`` is how far back the feet landed from where they took
+    off, from the centre of pressure (negative: forward); None without it.
     """
 
     index: int
     takeoff_s: float
     landing_s: float
     direction: str | None
+    displacement_m: float | None = None
 
     @property
     def duration_s(self) -> float:
@@ -92,6 +96,7 @@ class Flight:
             "duration_s": _time(self.duration_s),
             "height_m": _round(self.height_m, 5),
             "direction": self.direction,
+            "displacement_m": _round(self.displacement_m, 3),
         }
 
 
@@ -168,6 +173,7 @@ class SetEnd:
     reps: int
     valid_reps: int
     ended_by: str  # "step_off" or "end"
+    body_weight_n: float | None = None
 
     def to_json(self) -> dict:
         return {
@@ -178,6 +184,7 @@ class SetEnd:
             "reps": self.reps,
             "valid_reps": self.valid_reps,
             "ended_by": self.ended_by,
+            "body_weight_n": _round(self.body_weight_n, 1),
         }
 
 

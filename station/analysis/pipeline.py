@@ -1,89 +1,172 @@
 """The one pipeline: readings in, events out, live or offline alike.
 
 ``station run`` feeds it as readings arrive and calls ``advance`` as time
-passes; ``station analyse`` feeds a whole recording at once. Because every
-decision depends only on reading times, never on when the code ran, both
-give the same events.
+passes; ``station analyse`` feeds a whole recording at once. Every decision
+depends only on reading times, never on when the code ran, so both give the
+same events.
+
+Timing comes from the mat when there is one; from force alone (a virtual
+"plate" zone whose edges are threshold crossings) when there is not. With
+force, phases are released only as far as force samples have arrived, so a
+contact's landing metrics and a flight's centre of pressure always see the
+same samples, however the readings were chunked.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from station.analysis.events import Contact, Event, Flight, SetEnd, SetStart, Summary
-from station.analysis.mat import MatTracker
+from station.analysis.force.buffer import ForceBuffer
+from station.analysis.force.contact import PLATE, ForceContactDetector
+from station.analysis.force.cop import backward_displacement_m, direction_of, mean_cop_y_m
+from station.analysis.force.landing import landing_metrics
+from station.analysis.force.rules import ForceRules
+from station.analysis.force.weigh_in import WeighIn
+from station.analysis.mat import MatTracker, Transition
 from station.analysis.phases import PhaseTracker, SetStarted, SteppedOff
 from station.analysis.reps import RepAssembler
 from station.analysis.rules import TimingRules
 from station.readings import FRONT, ForceBlock, MatEdge, MatStart, Reading
 
+G_M_PER_S2 = 9.81
+#: The plate the simulator and the reference build use (0.6 m x 0.9 m).
+DEFAULT_PLATE_DEPTH_M = 0.9
+#: Force kept for looking back: longer than any contact whose metrics are due.
+FORCE_KEEP_S = 10.0
+
 
 class Pipeline:
-    """Turns mat edges into contacts, flights, reps, set ends and a summary.
+    """Turns mat edges and force samples into contacts, flights, reps, sets and
+    a summary.
 
         pipeline = Pipeline(TimingRules())
-        events = pipeline.start(source.start())
+        events = pipeline.start(source.start(), has_force=source.has_force)
         events += pipeline.feed(source.read(float("inf")))
         events += pipeline.finish(source.end_s())
     """
 
-    def __init__(self, rules: TimingRules | None = None) -> None:
+    def __init__(self, rules: TimingRules | None = None, force_rules: ForceRules | None = None,
+                 plate_depth_m: float = DEFAULT_PLATE_DEPTH_M, body_mass_kg: float | None = None) -> None:
         self.rules = rules or TimingRules()
+        self.force_rules = force_rules or ForceRules()
+        self.plate_depth_m = plate_depth_m
+        self._known_weight_n = None if body_mass_kg is None else body_mass_kg * G_M_PER_S2
         self._mat: MatTracker | None = None
         self._phases: PhaseTracker | None = None
         self._reps = RepAssembler(self.rules)
+        self._queue: list[Transition] = []
+        self._pending: list[Event] = []  # decided while feeding force, not yet returned
+        self._buffer = ForceBuffer(FORCE_KEEP_S)
+        self._weigh_in = WeighIn(self.force_rules)
+        self._detector: ForceContactDetector | None = None
+        self._has_force = False
         self._start_s = 0.0
+        self._now_s = 0.0
         self._set_start_s: float | None = None
         self._set_reps = self._set_valid_reps = 0
         self._sets = 0
         self._flights = 0
+        self._last_weight_n: float | None = None
 
-    def start(self, start: MatStart) -> list[Event]:
-        self._start_s = start.time_s
+    # -- feeding -----------------------------------------------------------
+
+    def start(self, start: MatStart, has_force: bool = False) -> list[Event]:
+        """``has_force``: force samples will come, so phases wait for them."""
+        self._start_s = self._now_s = start.time_s
+        self._has_force = has_force
+        if not start.contact_by_zone:
+            return []  # force alone: the first sample tells the level
+        return self._begin(start)
+
+    def feed(self, readings: list[Reading]) -> list[Event]:
+        out = []
+        for reading in readings:
+            if isinstance(reading, MatEdge):
+                if self._detector is not None:
+                    raise ValueError("mat edges came to a pipeline timing from force alone")
+                self._queue += self._mat.feed(reading)
+            elif isinstance(reading, ForceBlock):
+                self._feed_force(reading)
+            else:
+                raise TypeError(f"not a reading: {reading!r}")
+            # Decide as we go, while the force each decision needs is buffered.
+            out += self._release(self._limit_s())
+        return out
+
+    def advance(self, now_s: float) -> list[Event]:
+        """Time has reached ``now_s`` with no new reading: settle what that decides."""
+        if self._mat is not None and self._detector is None:
+            self._queue += self._mat.advance(now_s)
+        return self._release(self._limit_s())
+
+    def finish(self, end_s: float, why: str = "the recording ended") -> list[Event]:
+        """The data ends at ``end_s``: report what is still open, then the summary."""
+        out = []
+        if self._mat is not None:
+            # A change in the last bounce window is judged by the level it kept
+            # to the end; phases still need their minimum within the data.
+            self._queue += self._mat.advance(end_s + 2 * self.rules.bounce_s)
+            out += self._release(end_s)
+            out += self._handle(self._phases.finish(end_s))
+        if self._set_start_s is not None:
+            out += self._close_set(end_s, "end", why)
+        summary = Summary(self._reps.count, self._reps.valid_count, self._flights,
+                          end_s - self._start_s, self._last_weight_n)
+        return out + [summary]
+
+    def _begin(self, start: MatStart) -> list[Event]:
         self._mat = MatTracker(start, self.rules.bounce_s)
         closed = self._mat.closed_zones()
         zone = closed[0] if len(closed) == 1 else (FRONT if FRONT in closed else None)
         self._phases = PhaseTracker(self.rules, start.time_s, bool(closed), zone)
         return self._open_set(start.time_s) if closed else []
 
-    def feed(self, readings: list[Reading]) -> list[Event]:
-        out = []
-        for reading in readings:
-            if isinstance(reading, MatEdge):
-                for change in self._mat.feed(reading):
-                    out += self._handle(self._phases.transition(change))
-                out += self._handle(self._phases.advance(self._mat.settled_s))
-            elif not isinstance(reading, ForceBlock):
-                raise TypeError(f"not a reading: {reading!r}")
-            # Force blocks carry landing forces; the mat alone times the phases.
-        return out
+    def _feed_force(self, block: ForceBlock) -> None:
+        if len(block.time_s) == 0:
+            return
+        self._buffer.append(block)
+        self._weigh_in.feed(block.time_s, block.fz_n)
+        if self._mat is None:  # timing from force alone starts with its first sample
+            self._detector = ForceContactDetector(self.force_rules, self._buffer, float(block.fz_n[0]))
+            self._pending += self._begin(MatStart(float(block.time_s[0]), {PLATE: self._detector.contact}))
+        if self._detector is not None:
+            for edge in self._detector.feed(block.time_s, block.fz_n):
+                self._queue += self._mat.feed(edge)
+            self._queue += self._mat.advance(float(block.time_s[-1]))
 
-    def advance(self, now_s: float) -> list[Event]:
-        """Time has reached ``now_s`` with no new edge: settle what that decides."""
-        out = []
-        for change in self._mat.advance(now_s):
-            out += self._handle(self._phases.transition(change))
-        return out + self._handle(self._phases.advance(self._mat.settled_s))
+    def _limit_s(self) -> float:
+        """How far in time phases can be decided: the mat's settled time, held
+        back to the newest force sample unless force has stopped coming."""
+        if self._mat is None:
+            return self._start_s
+        settled_s = self._mat.settled_s
+        if self._has_force and self._detector is None:
+            waited_s = settled_s - self._buffer.horizon_s
+            if waited_s <= self.force_rules.force_wait_s:
+                return min(settled_s, self._buffer.horizon_s)
+        return settled_s
 
-    def finish(self, end_s: float, why: str = "the recording ended") -> list[Event]:
-        """The data ends at ``end_s``: report what is still open, then the summary."""
-        # A change in the last bounce window is judged by the level it kept up
-        # to the end; phases still need their minimum within the data.
-        out = []
-        for change in self._mat.advance(end_s + 2 * self.rules.bounce_s):
-            out += self._handle(self._phases.transition(change))
-        out += self._handle(self._phases.finish(end_s))
-        if self._set_start_s is not None:
-            out += self._close_set(end_s, "end", why)
-        summary = Summary(self._reps.count, self._reps.valid_count, self._flights,
-                          end_s - self._start_s)
-        return out + [summary]
+    def _release(self, limit_s: float) -> list[Event]:
+        out, self._pending = self._pending, []
+        if self._phases is None:
+            return out
+        while self._queue and self._queue[0].time_s <= limit_s:
+            out += self._handle(self._phases.transition(self._queue.pop(0)))
+        self._now_s = max(self._now_s, limit_s)
+        return out + self._handle(self._phases.advance(limit_s))
+
+    # -- events ------------------------------------------------------------
 
     def _handle(self, items: list) -> list[Event]:
         out = []
         for item in items:
             if isinstance(item, Contact):
+                item = self._with_landing(item)
                 self._reps.contact(item)
                 out.append(item)
             elif isinstance(item, Flight):
+                item = self._with_displacement(item)
                 self._flights += 1
                 out.append(item)
                 out += self._count(self._reps.flight(item))
@@ -93,6 +176,36 @@ class Pipeline:
                 out += self._open_set(item.time_s)
         return out
 
+    def _body_weight_n(self, until_s: float) -> float | None:
+        since_s = self._set_start_s if self._set_start_s is not None else self._start_s
+        weight_n = self._weigh_in.weight_n(since_s, until_s)
+        return weight_n if weight_n is not None else self._known_weight_n
+
+    def _with_landing(self, contact: Contact) -> Contact:
+        """Landing metrics for a contact whose start is known, from force."""
+        if not self._has_force or contact.start_s is None:
+            return contact
+        end_s = contact.end_s if contact.end_s is not None else self._now_s
+        window_end_s = min(end_s, contact.start_s + self.force_rules.landing_window_s)
+        time_s, fz_n, _ = self._buffer.between(contact.start_s, window_end_s)
+        metrics = landing_metrics(time_s, fz_n, contact.start_s, self._body_weight_n(end_s),
+                                  self.force_rules)
+        return replace(contact, landing=metrics) if metrics else contact
+
+    def _with_displacement(self, flight: Flight) -> Flight:
+        """How far back the feet landed, from the centre of pressure; the
+        direction too, where no mat zone measured it."""
+        if not self._has_force:
+            return flight
+        rules = self.force_rules
+        _, _, before = self._buffer.between(flight.takeoff_s - rules.cop_takeoff_s, flight.takeoff_s)
+        _, _, after = self._buffer.between(flight.landing_s, flight.landing_s + rules.cop_touchdown_s)
+        displacement_m = backward_displacement_m(
+            mean_cop_y_m(before, self.plate_depth_m, rules.cop_min_n),
+            mean_cop_y_m(after, self.plate_depth_m, rules.cop_min_n))
+        direction = flight.direction or direction_of(displacement_m, rules.direction_min_m)
+        return replace(flight, direction=direction, displacement_m=displacement_m)
+
     def _open_set(self, time_s: float) -> list[Event]:
         self._set_start_s = time_s
         self._set_reps = self._set_valid_reps = 0
@@ -101,8 +214,11 @@ class Pipeline:
 
     def _close_set(self, end_s: float, ended_by: str, why: str) -> list[Event]:
         out = self._count(self._reps.end_set(why))
+        weight_n = self._body_weight_n(end_s)
+        if weight_n is not None:
+            self._last_weight_n = weight_n
         out.append(SetEnd(self._sets, self._set_start_s, end_s, self._set_reps,
-                          self._set_valid_reps, ended_by))
+                          self._set_valid_reps, ended_by, weight_n))
         self._set_start_s = None
         return out
 
@@ -113,9 +229,10 @@ class Pipeline:
         return reps
 
 
-def analyse(source, rules: TimingRules | None = None) -> list[Event]:
+def analyse(source, rules: TimingRules | None = None, force_rules: ForceRules | None = None,
+            **pipeline_options) -> list[Event]:
     """Every event of a finite source (a recording), as one list."""
-    pipeline = Pipeline(rules)
-    events = pipeline.start(source.start())
+    pipeline = Pipeline(rules, force_rules, **pipeline_options)
+    events = pipeline.start(source.start(), has_force=source.has_force)
     events += pipeline.feed(source.read(float("inf")))
     return events + pipeline.finish(source.end_s())

@@ -65,6 +65,10 @@ class RepAssembler:
         return out
 
     def _problem(self) -> str | None:
+        displacement_m = self._back.displacement_m
+        if displacement_m is not None and displacement_m < 0:
+            return (f"the backward jump landed {-displacement_m * 100:.0f} cm in front of "
+                    "its take-off; jump backward")
         rebound = self._rebound
         if rebound is not None and rebound.duration_s > self.rules.max_rebound_contact_s + TIME_EPSILON_S:
             return (f"paused {rebound.duration_s:.2f} s on landing; jump forward at once "

@@ -1,0 +1,85 @@
+"""Thresholds for force analysis, each with its reason (docs/configuration.md, [force])."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+
+@dataclass(frozen=True)
+class ForceRules:
+    """How force becomes contacts, body weight and landing ratings.
+
+    contact_floor_n:
+        The lowest contact threshold ever used. Fixed thresholds in use are
+        10-50 N; on one plate 17 ± 2.4 N of residual force in flight crossed a
+        20 N threshold (DOMAIN §3), so the threshold also rises with noise.
+    noise_sd_factor:
+        The threshold is the unloaded plate's mean + this many SDs, measured in
+        the middle half of the last flight or empty-plate stretch (McMahon 2018).
+    weigh_in_s, weigh_in_max_sd_n, weigh_in_min_n:
+        Body weight is the mean of ``weigh_in_s`` of quiet standing (>= 1 s:
+        Owen 2014); a window whose SD exceeds ``weigh_in_max_sd_n`` is not quiet
+        (VALD rejects SD > 2 kg-equivalent); below ``weigh_in_min_n`` nobody stands.
+    landing_window_s:
+        Landing metrics look at this long after touchdown (or the contact, if
+        shorter): landing peaks come 15-110 ms after touchdown.
+    impact_window_s, impact_min_bw, impact_drop_fraction:
+        An impact peak is a local maximum of at least ``impact_min_bw`` within
+        ``impact_window_s`` of touchdown, followed by a fall of at least
+        ``impact_drop_fraction`` of it: the sharp early transient of a
+        flat-footed or heel-first landing.
+    soft_max_bw, soft_max_rate_bw_per_s, hard_min_bw, hard_min_rate_bw_per_s:
+        Rating rules (see docs/landing.md): soft = peak below ``soft_max_bw``,
+        loading rate below ``soft_max_rate_bw_per_s`` and no impact peak;
+        hard = peak at least ``hard_min_bw`` or rate at least
+        ``hard_min_rate_bw_per_s``; firm otherwise.
+    cop_min_n:
+        The centre of pressure means something only well above noise.
+    cop_touchdown_s, cop_takeoff_s:
+        Direction compares where the feet were just after touchdown with where
+        they were just before the take-off that started the flight.
+    direction_min_m:
+        A landing less than this from the take-off point is a jump in place.
+    force_wait_s:
+        Live, force frames may arrive a little after mat edges; the pipeline
+        waits this long for them before timing from the mat alone.
+    """
+
+    contact_floor_n: float = 20.0
+    noise_sd_factor: float = 5.0
+    weigh_in_s: float = 1.0
+    weigh_in_max_sd_n: float = 20.0
+    weigh_in_min_n: float = 200.0
+    landing_window_s: float = 0.2
+    impact_window_s: float = 0.05
+    impact_min_bw: float = 1.5
+    impact_drop_fraction: float = 0.1
+    soft_max_bw: float = 3.0
+    soft_max_rate_bw_per_s: float = 60.0
+    hard_min_bw: float = 4.5
+    hard_min_rate_bw_per_s: float = 150.0
+    cop_min_n: float = 100.0
+    cop_touchdown_s: float = 0.03
+    cop_takeoff_s: float = 0.05
+    direction_min_m: float = 0.1
+    force_wait_s: float = 0.5
+
+    def __post_init__(self) -> None:
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+                raise ValueError(f"{field.name} must be a positive number, not {value!r}")
+        if self.impact_drop_fraction >= 1:
+            raise ValueError("impact_drop_fraction must be below 1")
+        if not self.soft_max_bw <= self.hard_min_bw:
+            raise ValueError("soft_max_bw must not exceed hard_min_bw")
+        if not self.soft_max_rate_bw_per_s <= self.hard_min_rate_bw_per_s:
+            raise ValueError("soft_max_rate_bw_per_s must not exceed hard_min_rate_bw_per_s")
+
+    @classmethod
+    def from_mapping(cls, values: dict) -> "ForceRules":
+        known = {field.name for field in fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ValueError(f"unknown force rule {unknown[0]!r}; known rules: {', '.join(sorted(known))}")
+        return cls(**values)

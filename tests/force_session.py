@@ -1,0 +1,40 @@
+"""Runs the pipeline over a simulated session, with or without the mat."""
+
+import numpy as np
+
+from station.analysis.events import Contact, Flight
+from station.analysis.pipeline import Pipeline
+from station.readings import ForceBlock, MatEdge, MatStart
+from station.sources.athlete import SimulatedAthlete
+from station.sources.simulated import simulate
+
+
+def run_session(seed, duration_s, zones=("front", "back"), use_mat=True, block_samples=50):
+    """(events, truth phases, body weight N) of a simulated session."""
+    start, readings, truth = simulate(seed, duration_s, zones=zones, force=True)
+    force = next(r for r in readings if isinstance(r, ForceBlock))
+    edges = [r for r in readings if isinstance(r, MatEdge)] if use_mat else []
+    blocks = [ForceBlock(force.time_s[i:i + block_samples], force.fz_n[i:i + block_samples],
+                         force.corners_n[i:i + block_samples])
+              for i in range(0, len(force.time_s), block_samples)]
+    stream = sorted(edges + blocks, key=lambda r: r.time_s if isinstance(r, MatEdge) else r.time_s[0])
+    pipeline = Pipeline()
+    events = pipeline.start(start if use_mat else MatStart(start.time_s, {}), has_force=True)
+    events += pipeline.feed(stream)
+    events += pipeline.finish(duration_s)
+    weight_n = SimulatedAthlete(seed).body_mass_kg * 9.81
+    return events, [p for p in truth if p.end_s < duration_s - 0.1], weight_n
+
+
+def nearest(found, time_s, key):
+    times = np.array([key(item) for item in found])
+    index = int(np.argmin(np.abs(times - time_s)))
+    return found[index], abs(times[index] - time_s)
+
+
+def flights(events):
+    return [e for e in events if isinstance(e, Flight)]
+
+
+def landed_contacts(events):
+    return [e for e in events if isinstance(e, Contact) and e.start_s is not None and e.landing]
