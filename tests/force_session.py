@@ -9,11 +9,17 @@ from station.sources.athlete import SimulatedAthlete
 from station.sources.simulated import simulate
 
 
-def run_session(seed, duration_s, zones=("front", "back"), use_mat=True, block_samples=50):
-    """(events, truth phases, body weight N) of a simulated session."""
+def run_session(seed, duration_s, zones=("front", "back"), use_mat=True, block_samples=50,
+                mat_until_s=None):
+    """(events, truth phases, body weight N) of a simulated session.
+
+    ``mat_until_s``: the mat sends no edge after this time (stuck or unplugged).
+    """
     start, readings, truth = simulate(seed, duration_s, zones=zones, force=True)
     force = next(r for r in readings if isinstance(r, ForceBlock))
     edges = [r for r in readings if isinstance(r, MatEdge)] if use_mat else []
+    if mat_until_s is not None:
+        edges = [e for e in edges if e.time_s <= mat_until_s]
     blocks = [ForceBlock(force.time_s[i:i + block_samples], force.fz_n[i:i + block_samples],
                          force.corners_n[i:i + block_samples])
               for i in range(0, len(force.time_s), block_samples)]

@@ -129,3 +129,19 @@ def test_a_summary_marks_the_board_finished():
 def test_anything_but_a_pipeline_event_is_a_bug():
     with pytest.raises(TypeError):
         LiveBoard().apply("rep")
+
+
+def test_a_weigh_in_shows_the_body_weight_until_someone_new_steps_on():
+    from station.analysis.events import BodyWeight
+    board = board_with(SetStart(1, 0.0), BodyWeight(1, 1.2, 712.0))
+    assert board.body_weight_n == 712.0
+    board.apply(SetStart(2, 30.0))
+    assert board.body_weight_n is None
+
+
+def test_a_sensor_fault_shows_until_it_clears():
+    from station.analysis.events import Fault
+    board = board_with(Fault(3.0, "mat", True, "The mat may be unplugged."))
+    assert board.fault.message == "The mat may be unplugged."
+    board.apply(Fault(9.0, "mat", False, "The mat and the plate agree again."))
+    assert board.fault is None

@@ -87,3 +87,10 @@ def test_a_signal_ends_the_run_cleanly_with_the_summary(sig):
     assert process.returncode == 0, err
     assert json_lines(out)[-1]["type"] == "summary"
     assert "Traceback" not in err
+
+
+def test_the_kiosk_window_runs_a_simulated_session_to_its_end():
+    result = station("run", "--simulate", "--speed", 30, "--duration", 60, "--seed", 9,
+                     "--size", "800x480")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().startswith("Total:")

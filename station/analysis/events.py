@@ -189,6 +189,34 @@ class SetEnd:
 
 
 @dataclass(frozen=True, slots=True)
+class BodyWeight:
+    """A set's athlete was weighed: the first quiet second of the set."""
+
+    set_index: int
+    time_s: float
+    body_weight_n: float
+
+    def to_json(self) -> dict:
+        return {"type": "body_weight", "set": self.set_index, "time_s": _time(self.time_s),
+                "body_weight_n": _round(self.body_weight_n, 1)}
+
+
+@dataclass(frozen=True, slots=True)
+class Fault:
+    """A sensor is misbehaving (``active``), or is fine again; ``message`` says
+    what to do in one sentence."""
+
+    time_s: float
+    device: str
+    active: bool
+    message: str
+
+    def to_json(self) -> dict:
+        return {"type": "fault", "time_s": _time(self.time_s), "device": self.device,
+                "active": self.active, "message": self.message}
+
+
+@dataclass(frozen=True, slots=True)
 class Summary:
     """Totals for everything analysed, the last line of every analysis."""
 
@@ -209,4 +237,4 @@ class Summary:
         }
 
 
-Event = Contact | Flight | Rep | SetStart | SetEnd | Summary
+Event = Contact | Flight | Rep | SetStart | SetEnd | BodyWeight | Fault | Summary

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from station.analysis.events import Contact, Event, Flight, SetEnd, SetStart, Summary
+from station.analysis.events import BodyWeight, Contact, Event, Flight, SetEnd, SetStart, Summary
 from station.analysis.force.buffer import ForceBuffer
 from station.analysis.force.contact import PLATE, ForceContactDetector
 from station.analysis.force.cop import backward_displacement_m, direction_of, mean_cop_y_m
 from station.analysis.force.landing import landing_metrics
+from station.analysis.force.mat_check import MatCheck
 from station.analysis.force.rules import ForceRules
-from station.analysis.force.weigh_in import WeighIn
+from station.analysis.force.weigh_in import QuietWindow, WeighIn
 from station.analysis.mat import MatTracker, Transition
 from station.analysis.phases import PhaseTracker, SetStarted, SteppedOff
 from station.analysis.reps import RepAssembler
@@ -59,7 +60,11 @@ class Pipeline:
         self._pending: list[Event] = []  # decided while feeding force, not yet returned
         self._buffer = ForceBuffer(FORCE_KEEP_S)
         self._weigh_in = WeighIn(self.force_rules)
-        self._detector: ForceContactDetector | None = None
+        self._detector: ForceContactDetector | None = None  # timing from force alone
+        self._plate: tuple[ForceContactDetector, MatTracker] | None = None  # checking the mat
+        self._check: MatCheck | None = None
+        self._weights_seen = 0
+        self._set_weighed = False
         self._has_force = False
         self._start_s = 0.0
         self._now_s = 0.0
@@ -85,7 +90,7 @@ class Pipeline:
             if isinstance(reading, MatEdge):
                 if self._detector is not None:
                     raise ValueError("mat edges came to a pipeline timing from force alone")
-                self._queue += self._mat.feed(reading)
+                self._mat_changes(self._mat.feed(reading))
             elif isinstance(reading, ForceBlock):
                 self._feed_force(reading)
             else:
@@ -97,7 +102,7 @@ class Pipeline:
     def advance(self, now_s: float) -> list[Event]:
         """Time has reached ``now_s`` with no new reading: settle what that decides."""
         if self._mat is not None and self._detector is None:
-            self._queue += self._mat.advance(now_s)
+            self._mat_changes(self._mat.advance(now_s))
         return self._release(self._limit_s())
 
     def finish(self, end_s: float, why: str = "the recording ended") -> list[Event]:
@@ -106,7 +111,10 @@ class Pipeline:
         if self._mat is not None:
             # A change in the last bounce window is judged by the level it kept
             # to the end; phases still need their minimum within the data.
-            self._queue += self._mat.advance(end_s + 2 * self.rules.bounce_s)
+            self._mat_changes(self._mat.advance(end_s + 2 * self.rules.bounce_s))
+            if self._plate is not None:
+                for change in self._plate[1].advance(end_s + 2 * self.rules.bounce_s):
+                    self._check.plate(change)
             out += self._release(end_s)
             out += self._handle(self._phases.finish(end_s))
         if self._set_start_s is not None:
@@ -134,6 +142,25 @@ class Pipeline:
             for edge in self._detector.feed(block.time_s, block.fz_n):
                 self._queue += self._mat.feed(edge)
             self._queue += self._mat.advance(float(block.time_s[-1]))
+            return
+        if self._plate is None:  # a mat and load cells: watch that they agree
+            detector = ForceContactDetector(self.force_rules, self._buffer, float(block.fz_n[0]))
+            tracker = MatTracker(MatStart(float(block.time_s[0]), {PLATE: detector.contact}),
+                                 self.rules.bounce_s)
+            self._plate = detector, tracker
+            self._check = MatCheck(self.force_rules.mat_disagree_s, self._mat.contact, detector.contact)
+        detector, tracker = self._plate
+        for edge in detector.feed(block.time_s, block.fz_n):
+            for change in tracker.feed(edge):
+                self._check.plate(change)
+        for change in tracker.advance(float(block.time_s[-1])):
+            self._check.plate(change)
+
+    def _mat_changes(self, changes: list[Transition]) -> None:
+        self._queue += changes
+        if self._check is not None:
+            for change in changes:
+                self._check.mat(change)
 
     def _limit_s(self) -> float:
         """How far in time phases can be decided: the mat's settled time, held
@@ -144,17 +171,48 @@ class Pipeline:
         if self._has_force and self._detector is None:
             waited_s = settled_s - self._buffer.horizon_s
             if waited_s <= self.force_rules.force_wait_s:
-                return min(settled_s, self._buffer.horizon_s)
+                force_s = self._buffer.horizon_s if self._plate is None else self._plate[1].settled_s
+                return min(settled_s, force_s)
         return settled_s
 
     def _release(self, limit_s: float) -> list[Event]:
+        """Decide everything up to ``limit_s``, in time order: mat or plate
+        transitions, and side decisions (weigh-ins, mat faults) at their own
+        times, so the order of events never depends on how readings came."""
         out, self._pending = self._pending, []
         if self._phases is None:
             return out
-        while self._queue and self._queue[0].time_s <= limit_s:
-            out += self._handle(self._phases.transition(self._queue.pop(0)))
+        side = self._side_decisions(limit_s)
+        while True:
+            change_s = self._queue[0].time_s if self._queue and self._queue[0].time_s <= limit_s else None
+            if side and (change_s is None or side[0][0] < change_s):
+                decided_s, event = side.pop(0)
+                out += self._handle(self._phases.advance(decided_s))
+                out += self._side_event(event)
+            elif change_s is not None:
+                out += self._handle(self._phases.transition(self._queue.pop(0)))
+            else:
+                break
         self._now_s = max(self._now_s, limit_s)
         return out + self._handle(self._phases.advance(limit_s))
+
+    def _side_decisions(self, limit_s: float) -> list[tuple[float, object]]:
+        side = []
+        quiet = self._weigh_in.quiet
+        while self._weights_seen < len(quiet) and quiet[self._weights_seen].end_s <= limit_s:
+            side.append((quiet[self._weights_seen].end_s, quiet[self._weights_seen]))
+            self._weights_seen += 1
+        if self._check is not None:
+            side += self._check.decide(limit_s)
+        return sorted(side, key=lambda item: item[0])
+
+    def _side_event(self, event) -> list[Event]:
+        if isinstance(event, QuietWindow):  # the set's first quiet second weighs it
+            if self._set_start_s is None or self._set_weighed or event.start_s < self._set_start_s:
+                return []
+            self._set_weighed = True
+            return [BodyWeight(self._sets, event.end_s, event.weight_n)]
+        return [event]
 
     # -- events ------------------------------------------------------------
 
@@ -208,6 +266,7 @@ class Pipeline:
 
     def _open_set(self, time_s: float) -> list[Event]:
         self._set_start_s = time_s
+        self._set_weighed = False
         self._set_reps = self._set_valid_reps = 0
         self._sets += 1
         return [SetStart(self._sets, time_s)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from station.analysis.events import Contact, Event, Flight, Rep, SetEnd, SetStart, Summary
+from station.analysis.events import BodyWeight, Contact, Event, Fault, Flight, Rep, SetEnd, SetStart, Summary
 
 
 class LiveBoard:
@@ -28,6 +28,8 @@ class LiveBoard:
         self.last_set: SetEnd | None = None
         self.on_mat = False
         self.finished: Summary | None = None
+        self.body_weight_n: float | None = None  # of the athlete on the mat now
+        self.fault: Fault | None = None           # the sensor fault in force, if any
 
     @property
     def invalid_reason(self) -> str | None:
@@ -44,6 +46,11 @@ class LiveBoard:
             case SetStart():
                 self.on_mat = True
                 self.set_number = event.index
+                self.body_weight_n = None  # maybe someone else: weighed afresh
+            case BodyWeight():
+                self.body_weight_n = event.body_weight_n
+            case Fault():
+                self.fault = event if event.active else None
             case Rep():
                 self._add_rep(event)
             case SetEnd():

@@ -157,9 +157,11 @@ class _Page:
                       left=rect.right + gap, top=rect.top + number_cap - unit_cap)
 
     def band(self, board: LiveBoard) -> None:
-        """A band across the bottom: how to start, the end, or why a rep did not count."""
+        """A band across the bottom: how to start, the end, a sensor fault, or why a rep did not count."""
         if board.finished is not None:
             message, fill, colour = f"Finished: {board.finished.valid_reps} reps", PROMPT, TEXT
+        elif board.fault is not None:  # a sensor problem outranks everything else
+            message, fill, colour = board.fault.message, AMBER, ON_AMBER
         elif not board.on_mat:
             message, fill, colour = "Step on the mat to start", PROMPT, TEXT
         elif board.last_rep is not None and not board.last_rep.valid:

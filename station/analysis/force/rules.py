@@ -40,6 +40,11 @@ class ForceRules:
         they were just before the take-off that started the flight.
     direction_min_m:
         A landing less than this from the take-off point is a jump in place.
+    mat_disagree_s:
+        The mat and the plate disagreeing about contact for longer than this
+        is a mat fault (stuck closed, or unplugged). A mat switches some 10-30
+        ms after the plate (Rogan 2015); rebound flights last 0.2-0.5 s, so a
+        stuck mat shows within the first jump.
     force_wait_s:
         Live, force frames may arrive a little after mat edges; the pipeline
         waits this long for them before timing from the mat alone.
@@ -62,6 +67,7 @@ class ForceRules:
     cop_touchdown_s: float = 0.03
     cop_takeoff_s: float = 0.05
     direction_min_m: float = 0.1
+    mat_disagree_s: float = 0.2
     force_wait_s: float = 0.5
 
     def __post_init__(self) -> None:
