@@ -1,0 +1,121 @@
+"""Finding frames in the bytes a serial port delivers.
+
+``FrameDecoder`` is the Packetizer half of pyserial's ReaderThread/Packetizer
+split: a reader thread owns the port and feeds it whatever arrived, so framing
+is tested with plain byte strings. The rules it follows (scan for the sync,
+resume right after a rejected frame's sync, count sequence gaps) are the host
+rules of hardware/PROTOCOL.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from station.sources.loadcell.frames import (
+    CRC_BYTES, CRC_LAYOUT, HEADER_BYTES, HEADER_LAYOUT, KINDS, MAX_PAYLOAD, SEQUENCE_MODULO, SYNC,
+    VERSION, Frame, crc16_ccitt_false, parse_payload)
+
+
+@dataclass
+class DecoderStats:
+    """What a decoder saw, cumulative since it was made.
+
+    ``frames`` decoded and returned; ``crc_errors``, ``bad_versions`` and
+    ``oversize`` (a length over MAX_PAYLOAD) count rejected frame starts;
+    ``discarded_bytes`` every byte skipped while looking for a frame;
+    ``lost_frames`` the sequence numbers missing between good frames;
+    ``unknown_kinds`` good frames of a kind this host does not know, and
+    ``malformed`` good frames whose payload breaks its kind's layout.
+    """
+
+    frames: int = 0
+    crc_errors: int = 0
+    bad_versions: int = 0
+    oversize: int = 0
+    discarded_bytes: int = 0
+    lost_frames: int = 0
+    unknown_kinds: int = 0
+    malformed: int = 0
+
+
+class FrameDecoder:
+    """Bytes in, in any chunking, frames out: the Packetizer half of
+    pyserial's ReaderThread/Packetizer split, with no I/O.
+
+    It holds back at most one unfinished frame (under MAX_FRAME_BYTES), so
+    garbage can never grow its buffer. Make a new decoder whenever the port is
+    opened again: the sequence count starts over with the device.
+
+        >>> decoder = FrameDecoder()
+        >>> decoder.feed(bytes.fromhex("00a55a0182020000008bc0"))
+        [Command(sequence=2, kind=<Kind.START: 130>, rate_hz=None)]
+        >>> decoder.stats.discarded_bytes
+        1
+    """
+
+    def __init__(self) -> None:
+        self.stats = DecoderStats()
+        self._pending = b""
+        self._next_sequence: int | None = None
+
+    @property
+    def buffered_bytes(self) -> int:
+        """Bytes held back until the rest of their frame arrives."""
+        return len(self._pending)
+
+    def feed(self, data: bytes) -> list[Frame]:
+        """The frames completed by ``data``, in order."""
+        buffer = self._pending + bytes(data)
+        view = memoryview(buffer)
+        frames: list[Frame] = []
+        start = self._skip_to_sync(buffer, 0)
+        while len(buffer) - start >= HEADER_BYTES:
+            _, version, kind, sequence, length = HEADER_LAYOUT.unpack_from(buffer, start)
+            payload_end = start + HEADER_BYTES + length
+            if version != VERSION:
+                self.stats.bad_versions += 1
+            elif length > MAX_PAYLOAD:
+                self.stats.oversize += 1
+            elif payload_end + CRC_BYTES > len(buffer):
+                break  # the rest of the frame is still on its way
+            elif (CRC_LAYOUT.unpack_from(buffer, payload_end)[0]
+                  != crc16_ccitt_false(view[start + len(SYNC):payload_end])):
+                self.stats.crc_errors += 1
+            else:
+                frame = self._accept(kind, sequence, view[start + HEADER_BYTES:payload_end])
+                if frame is not None:
+                    frames.append(frame)
+                start = self._skip_to_sync(buffer, payload_end + CRC_BYTES)
+                continue
+            # A rejected frame: look again right after its sync, not after the
+            # length it claims, so a corrupted length cannot swallow the good
+            # frames behind it.
+            self.stats.discarded_bytes += len(SYNC)
+            start = self._skip_to_sync(buffer, start + len(SYNC))
+        self._pending = buffer[start:]
+        return frames
+
+    def _skip_to_sync(self, buffer: bytes, position: int) -> int:
+        """Where the next sync starts at or after ``position``, or where the
+        bytes that cannot start one end; the bytes in between are discarded."""
+        start = buffer.find(SYNC, position)
+        if start < 0:
+            # A last 0xA5 may be the first half of the next sync.
+            start = len(buffer) - 1 if buffer.endswith(SYNC[:1]) and len(buffer) > position else len(buffer)
+        self.stats.discarded_bytes += start - position
+        return start
+
+    def _accept(self, kind: int, sequence: int, payload: memoryview) -> Frame | None:
+        """A frame that passed its CRC: its sequence counts whatever it holds."""
+        if self._next_sequence is not None:
+            self.stats.lost_frames += (sequence - self._next_sequence) % SEQUENCE_MODULO
+        self._next_sequence = (sequence + 1) % SEQUENCE_MODULO
+        if kind not in KINDS:
+            self.stats.unknown_kinds += 1
+            return None
+        frame = parse_payload(kind, sequence, payload)
+        if frame is None:
+            self.stats.malformed += 1
+        else:
+            self.stats.frames += 1
+        return frame
