@@ -20,7 +20,7 @@ from pathlib import Path
 
 from station.analysis.events import Rep
 from station.analysis.pipeline import analyse
-from station.readings import MatEdge, TWO_ZONES
+from station.readings import MatEdge, MatStart, TWO_ZONES
 from station.sources.recording import RecordingSource, read_recording, recording_from_readings, write_recording
 from station.sources.simulated import simulate
 
@@ -47,19 +47,22 @@ def best_and_median(run, repeat: int) -> tuple[float, float]:
     return min(times), statistics.median(times)
 
 
-def measure(duration_s: float, force: bool, repeat: int) -> None:
+def measure(duration_s: float, force: bool, repeat: int, mat: bool = True) -> None:
     start, readings, _ = simulate(seed=1, duration_s=duration_s, zones=TWO_ZONES, force=force)
+    if not mat:
+        readings = [r for r in readings if not isinstance(r, MatEdge)]
+        start = MatStart(start.time_s, {})
     edges = sum(1 for r in readings if isinstance(r, MatEdge))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "session.csv"
-        write_recording(path, recording_from_readings(start, readings, TWO_ZONES))
+        write_recording(path, recording_from_readings(start, readings, TWO_ZONES if mat else ()))
         size_mb = path.stat().st_size / 1e6
         recording = read_recording(path)
         read_best, read_median = best_and_median(lambda: read_recording(path), repeat)
     events = analyse(RecordingSource(recording))
     analyse_best, analyse_median = best_and_median(lambda: analyse(RecordingSource(recording)), repeat)
     reps = sum(1 for e in events if isinstance(e, Rep))
-    what = "mat + four corner cells at 1 kHz" if force else "mat edges only"
+    what = ("mat + " if mat else "no mat, ") + "four corner cells at 1 kHz" if force else "mat edges only"
     print(f"\n{duration_s / 60:g} min two-zone recording, {what}: {len(recording.time_s):,} rows, "
           f"{size_mb:.1f} MB, {edges} raw edges (with bounce), {reps} reps")
     print(f"  read file: best {read_best * 1000:.1f} ms, median {read_median * 1000:.1f} ms")
@@ -76,6 +79,7 @@ def main() -> None:
     print(f"machine: {machine()}")
     for force in (False, True):
         measure(args.minutes * 60, force, args.repeat)
+    measure(args.minutes * 60, True, args.repeat, mat=False)
 
 
 if __name__ == "__main__":
