@@ -29,6 +29,7 @@ class StationLoop:
                  speed: float = 1.0, duration_s: float | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.source = source
+        self.latency_s = getattr(source, "latency_s", 0.0)
         self.pipeline = pipeline
         self.on_event = on_event
         self.speed = speed
@@ -53,8 +54,11 @@ class StationLoop:
         if self.stop_s is not None:
             now_s = min(now_s, self.stop_s)
         self.now_s = now_s
-        self._send(self.pipeline.feed(self.source.read(now_s)))
-        self._send(self.pipeline.advance(now_s))
+        # A live source's readings arrive a little late: decide only as far
+        # as every reading has surely arrived.
+        settled_s = now_s - self.latency_s
+        self._send(self.pipeline.feed(self.source.read(settled_s)))
+        self._send(self.pipeline.advance(settled_s))
         return self.stop_s is None or now_s < self.stop_s
 
     def finish(self) -> None:
@@ -62,6 +66,7 @@ class StationLoop:
             return
         self.finished = True
         why = "the recording ended" if self.source.end_s() is not None else "the run ended"
+        self._send(self.pipeline.feed(self.source.read(self.now_s)))
         self._send(self.pipeline.finish(self.now_s, why))
         self.source.close()
 

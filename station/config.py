@@ -13,9 +13,13 @@ from pathlib import Path
 from station.analysis.force.rules import ForceRules
 from station.analysis.rules import TimingRules
 from station.errors import UserError
+from station.hardware_config import FrontEndConfig, MatConfig, PlateConfig, SourcesConfig
 
 DEFAULT_CONFIG_PATH = Path("/etc/jumpmat/station.toml")
-KNOWN_TABLES = ("timing", "force")
+#: Each table of the file and what reads it.
+TABLES = {"timing": TimingRules.from_mapping, "force": ForceRules.from_mapping,
+          "sources": SourcesConfig.from_table, "mat": MatConfig.from_table,
+          "frontend": FrontEndConfig.from_table, "plate": PlateConfig.from_table}
 
 
 class ConfigError(UserError):
@@ -26,6 +30,10 @@ class ConfigError(UserError):
 class Config:
     timing: TimingRules = field(default_factory=TimingRules)
     force: ForceRules = field(default_factory=ForceRules)
+    sources: SourcesConfig = field(default_factory=SourcesConfig)
+    mat: MatConfig = field(default_factory=MatConfig)
+    frontend: FrontEndConfig = field(default_factory=FrontEndConfig)
+    plate: PlateConfig = field(default_factory=PlateConfig)
     path: Path | None = None
 
 
@@ -45,13 +53,14 @@ def load_config(path: Path | None = None) -> Config:
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML ({error}); fix the line it names.") from None
     for name in table:
-        if name not in KNOWN_TABLES:
+        if name not in TABLES:
             raise ConfigError(f"{path}: unknown section [{name}]; known sections: "
-                              f"{', '.join('[' + t + ']' for t in KNOWN_TABLES)}.")
-    rules = {}
-    for name, kind in (("timing", TimingRules), ("force", ForceRules)):
+                              f"{', '.join('[' + t + ']' for t in TABLES)}.")
+    sections = {}
+    for name, read in TABLES.items():
         try:
-            rules[name] = kind.from_mapping(table.get(name, {}))
+            sections[name] = read(table.get(name, {}))
         except (ValueError, TypeError) as error:
-            raise ConfigError(f"{path}: [{name}] {error}.") from None
-    return Config(path=Path(path), **rules)
+            where = "" if str(error).startswith("[") else f"[{name}] "
+            raise ConfigError(f"{path}: {where}{error}.") from None
+    return Config(path=Path(path), **sections)

@@ -38,3 +38,36 @@ def test_a_bad_config_names_the_problem(tmp_path, text, words):
 def test_a_missing_config_file_says_what_to_do(tmp_path):
     with pytest.raises(ConfigError, match="no such config file"):
         load_config(tmp_path / "nope.toml")
+
+
+def test_hardware_sections_are_read(tmp_path):
+    config = load_config(write(tmp_path, """
+[sources]
+mat = "gpio"
+force = "frontend:/dev/jumpmat-frontend"
+[mat]
+pins = {mat = 4}
+[frontend]
+rate_hz = 2000
+[plate]
+depth_m = 1.2
+"""))
+    assert (config.sources.mat_kind, config.sources.force_kind) == ("gpio", "frontend")
+    assert config.sources.port_of(config.sources.force) == "/dev/jumpmat-frontend"
+    assert config.mat.zones == ("mat",)
+    assert (config.frontend.rate_hz, config.plate.depth_m) == (2000, 1.2)
+
+
+@pytest.mark.parametrize("text, words", [
+    ('[sources]\nmat = "laser"\n', "mat must be one of"),
+    ('[sources]\nmat = "simulated"\nforce = "frontend"\n', "simulated source"),
+    ('[mat]\npins = {left = 4}\n', "pins must name the zones"),
+    ('[mat]\npins = {mat = 40}\n', "pins.mat"),
+    ('[frontend]\nrate_hz = 500\n', "rate_hz must be 1000 or 2000"),
+    ('[frontend]\nbaud = 9600\n', "[frontend] unknown key 'baud'"),
+    ('[plate]\ndepth_m = "big"\n', "depth_m"),
+])
+def test_a_bad_hardware_section_names_the_key(tmp_path, text, words):
+    with pytest.raises(ConfigError) as error:
+        load_config(write(tmp_path, text))
+    assert words in str(error.value)

@@ -18,12 +18,16 @@ class Source(Protocol):
 
     ``zones`` names the mat zones it reports (empty when there is no mat);
     ``has_force`` says whether it sends ForceBlocks; ``simulated`` whether the
-    data is made up (the screen says so).
+    data is made up (the screen says so). ``latency_s`` is how long after its
+    time a reading may still arrive (0 for files and the simulator): the main
+    loop reads and decides only up to that long ago, so nothing arrives in a
+    past already decided.
     """
 
     zones: tuple[str, ...]
     has_force: bool
     simulated: bool
+    latency_s: float
 
     def start(self) -> MatStart:
         """The start time and every zone's level then. Called once, first."""
