@@ -1,0 +1,1 @@
+"""The Jump Mat Station load-cell front-end firmware (MicroPython, rp2)."""
