@@ -43,9 +43,18 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run the station (kiosk screen, or --headless)")
     what = run.add_mutually_exclusive_group()
     what.add_argument("--simulate", action="store_true",
-                      help="a simulated athlete (the default while no hardware is configured)")
+                      help="a simulated athlete on a simulated mat and plate "
+                           "(the default while no hardware is configured)")
     what.add_argument("--replay", type=Path, metavar="FILE",
                       help="play a recording back as if it were live")
+    run.add_argument("--mat", metavar="SOURCE",
+                     help="the mat: gpio, chronopic:PORT, frontend[:PORT], simulated or none "
+                          "(default: [sources] mat in the config)")
+    run.add_argument("--force", metavar="SOURCE",
+                     help="the load cells: frontend[:PORT], simulated or none "
+                          "(default: [sources] force in the config)")
+    run.add_argument("--data-dir", type=Path, metavar="DIR",
+                     help="where the calibration and logs are kept")
     run.add_argument("--headless", action="store_true",
                      help="no screen: print one JSON line per event as it happens")
     run.add_argument("--fullscreen", action="store_true", help="fill the whole screen")
@@ -67,6 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
     analyse.add_argument("--phases", action="store_true",
                          help="also list every contact and flight (text output)")
     analyse.add_argument("--config", type=Path, metavar="FILE", help="config file (TOML)")
+
+    from station.commands import calibrate, doctor, simulate_device
+    calibrate.add_parser(commands).add_argument("--config", type=Path, metavar="FILE",
+                                                help="config file (TOML)")
+    simulate_device.add_parser(commands)
+    doctor.add_parser(commands)
     return parser
 
 
@@ -76,6 +91,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             from station.commands.run import run
             return run(args)
+        if args.command == "calibrate":
+            from station.commands.calibrate_device import calibrate_device
+            return calibrate_device(args)
+        if args.command == "simulate-device":
+            from station.commands.simulate_device import simulate_device
+            return simulate_device(args)
+        if args.command == "doctor":
+            from station.commands.doctor import doctor
+            return doctor(args)
         from station.commands.analyse import analyse
         return analyse(args)
     except UserError as error:

@@ -12,8 +12,8 @@ from station.analysis.pipeline import Pipeline
 from station.app import StationLoop
 from station.cli import print_json
 from station.config import load_config
-from station.readings import ONE_ZONE, TWO_ZONES
 from station.report import summary_line
+from station.sources.choose import choose_sources, open_source as open_chosen
 
 FRAME_RATE_HZ = 60
 #: Headless runs have no frame clock; 10 ms keeps the event latency far below
@@ -21,20 +21,18 @@ FRAME_RATE_HZ = 60
 HEADLESS_STEP_S = 0.01
 
 
-def open_source(args):
+def open_source(args, config):
     if args.replay is not None:
         from station.sources.recording import RecordingSource, read_recording
         return RecordingSource(read_recording(args.replay))
-    # No hardware source is configured in this version: the simulated athlete.
-    from station.sources.athlete import SimulatedAthlete
-    from station.sources.simulated import SimulatedSource
-    zones = ONE_ZONE if args.zones == 1 else TWO_ZONES
-    return SimulatedSource(SimulatedAthlete(seed=args.seed), zones=zones)
+    simulated = "simulated" if args.simulate else None
+    choice = choose_sources(config, args.mat or simulated, args.force or simulated)
+    return open_chosen(config, choice, seed=args.seed, zones_count=args.zones, data_dir=args.data_dir)
 
 
 def run(args) -> int:
     config = load_config(args.config)
-    source = open_source(args)
+    source = open_source(args, config)
     with stop_on_signals() as stop:
         if args.headless:
             loop = StationLoop(source, Pipeline(config.timing), print_json, args.speed, args.duration)

@@ -1,0 +1,102 @@
+"""`station doctor`: what hardware this computer has, and what to do about
+anything missing. Every check prints one line; a problem says what to do."""
+
+from __future__ import annotations
+
+import glob
+import shutil
+import time
+from pathlib import Path
+
+from station.config import load_config
+from station.errors import UserError
+
+OK, PROBLEM, NOTE = "ok", "PROBLEM", "note"
+FRONTEND_WAIT_S = 3.0
+
+
+def add_parser(subparsers) -> None:
+    doctor = subparsers.add_parser("doctor", help="check the hardware and the config")
+    doctor.add_argument("--config", type=Path, metavar="FILE", help="config file (TOML)")
+    doctor.add_argument("--data-dir", type=Path, metavar="DIR",
+                        help="where the calibration and logs are kept")
+
+
+def check_config(args) -> tuple[str, str, object]:
+    try:
+        config = load_config(args.config)
+    except UserError as error:
+        return PROBLEM, f"config: {error}", None
+    where = config.path or "defaults (no config file)"
+    return OK, (f"config: {where}; mat = {config.sources.mat}, force = {config.sources.force}"), config
+
+
+def check_gpio() -> tuple[str, str]:
+    chips = sorted(glob.glob("/dev/gpiochip*"))
+    if not chips:
+        return NOTE, "GPIO: no /dev/gpiochip* here (not a Raspberry Pi?); use --mat chronopic:PORT or simulated"
+    return OK, f"GPIO: {', '.join(chips)}"
+
+
+def check_serial() -> list[tuple[str, str]]:
+    from serial.tools import list_ports
+    ports = list(list_ports.comports())
+    if not ports:
+        return [(NOTE, "serial: no serial devices; plug in the load-cell front-end or the Chronopic")]
+    lines = []
+    for port in ports:
+        ids = f"{port.vid:04X}:{port.pid:04X}" if port.vid is not None else "no USB id"
+        serial = f", serial {port.serial_number}" if port.serial_number else ""
+        lines.append((OK, f"serial: {port.device} ({ids}{serial}) {port.description}"))
+    return lines
+
+
+def check_frontend(config) -> tuple[str, str]:
+    from station.sources.loadcell.link import FrontEndLink
+    link = FrontEndLink(config.frontend.port or None, rate_hz=config.frontend.rate_hz)
+    link.start()
+    try:
+        waited_until = time.monotonic() + FRONTEND_WAIT_S
+        while not link.connected and time.monotonic() < waited_until:
+            time.sleep(0.05)
+        if not link.connected:
+            return PROBLEM, f"load-cell front-end: {link.problem or 'no answer'}"
+        identity = link.identity
+        return OK, (f"load-cell front-end: {identity.name}, firmware {identity.firmware}, "
+                    f"serial {identity.serial}, {link.rate_hz} samples/s per cell")
+    finally:
+        link.close()
+
+
+def check_calibration(data_dir) -> tuple[str, str]:
+    from station.sources.loadcell.calibration import calibration_path, default_data_dir, load_calibration
+    path = calibration_path(data_dir or default_data_dir())
+    try:
+        calibration = load_calibration(path)
+    except UserError as error:
+        return PROBLEM, f"calibration: {error}"
+    if calibration.is_default:
+        return PROBLEM, f"calibration: none at {path}; run `station calibrate` with a known mass"
+    return OK, f"calibration: {path}, calibrated {calibration.calibrated_at}"
+
+
+def check_disk(data_dir) -> tuple[str, str]:
+    from station.sources.loadcell.calibration import default_data_dir
+    folder = Path(data_dir or default_data_dir())
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    free_gb = shutil.disk_usage(folder).free / 1e9
+    status = OK if free_gb >= 1 else PROBLEM
+    advice = "" if status == OK else "; export and delete old sessions"
+    return status, f"disk: {free_gb:.1f} GB free at {folder}{advice}"
+
+
+def doctor(args, say=print) -> int:
+    status, line, config = check_config(args)
+    results = [(status, line), check_gpio(), *check_serial()]
+    if config is not None and "frontend" in (config.sources.mat_kind, config.sources.force_kind):
+        results += [check_frontend(config), check_calibration(args.data_dir)]
+    results.append(check_disk(args.data_dir))
+    for status, line in results:
+        say(f"{status:>7}  {line}")
+    return 1 if any(status == PROBLEM for status, _ in results) else 0

@@ -1,0 +1,80 @@
+"""`station run` on emulated hardware: a Chronopic and the load-cell
+front-end, each on a real pseudo-terminal, read by the real drivers in a
+child process, checked against the simulated athlete's truth."""
+
+import itertools
+
+import pytest
+
+from station_process import json_lines, station
+from station.sources.athlete import SimulatedAthlete
+from station.sources.chronopic_emulator import ChronopicEmulator
+from station.sources.loadcell.calibration import save_calibration, calibration_path
+from station.sources.loadcell.emulator import EMULATED_CALIBRATION, DeviceEmulator
+
+RUN_S = 20
+TICK_S = 8e-6
+
+
+def true_flights_s(seed, until_s):
+    phases = itertools.takewhile(lambda p: p.start_s < until_s, SimulatedAthlete(seed).phases())
+    return [p.duration_s for p in phases if p.kind == "flight"]
+
+
+def aligned(found_s, truth_s, tolerance_s):
+    """The shift k with found[i] == truth[i + k] within tolerance for all i
+    (the run may start a few flights into the athlete's session), or None."""
+    for shift in range(0, 6):
+        pairs = list(zip(found_s, truth_s[shift:]))
+        if len(pairs) == len(found_s) and all(abs(a - b) <= tolerance_s for a, b in pairs):
+            return shift
+    return None
+
+
+def test_a_chronopic_times_every_flight_to_the_tick():
+    seed = 3
+    emulator = ChronopicEmulator(SimulatedAthlete(seed).phases())
+    emulator.start()
+    try:
+        result = station("run", "--headless", "--mat", f"chronopic:{emulator.path}", "--force", "none",
+                         "--duration", RUN_S, timeout=RUN_S + 60)
+    finally:
+        emulator.stop()
+    assert result.returncode == 0, result.stderr
+    found = [e["duration_s"] for e in json_lines(result.stdout) if e["type"] == "flight"]
+    assert len(found) >= 10
+    truth = [round(d / TICK_S) * TICK_S for d in true_flights_s(seed, RUN_S + 30)]
+    assert aligned(found, truth, 0.0001 + TICK_S) is not None
+
+
+def test_the_load_cell_front_end_times_flights_from_force_within_3_ms(tmp_path):
+    seed = 4
+    save_calibration(calibration_path(tmp_path), EMULATED_CALIBRATION)
+    emulator = DeviceEmulator(seed=seed)
+    emulator.start()
+    try:
+        result = station("run", "--headless", "--mat", "none", "--force", f"frontend:{emulator.path}",
+                         "--data-dir", tmp_path, "--duration", RUN_S, timeout=RUN_S + 60)
+    finally:
+        emulator.stop()
+    assert result.returncode == 0, result.stderr
+    events = json_lines(result.stdout)
+    found = [e["duration_s"] for e in events if e["type"] == "flight"]
+    assert len(found) >= 10
+    assert aligned(found, true_flights_s(seed, RUN_S + 30), 0.003) is not None
+    landings = [e["landing"] for e in events if e["type"] == "contact" and e["landing"]]
+    assert landings and all(l["peak_force_n"] > 500 for l in landings)
+
+
+def test_an_unplugged_chronopic_is_one_plain_sentence(tmp_path):
+    result = station("run", "--headless", "--mat", f"chronopic:{tmp_path / 'ttyUSB9'}", "--force", "none",
+                     "--duration", 1)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_simulated_mat_cannot_be_mixed_with_real_load_cells():
+    result = station("run", "--headless", "--mat", "simulated", "--force", "frontend", "--duration", 1)
+    assert result.returncode == 2
+    assert "simulated source" in result.stderr
