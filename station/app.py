@@ -8,12 +8,15 @@ analyse`` runs, just in smaller pieces.
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Callable
 
 from station.analysis.events import Event
 from station.analysis.pipeline import Pipeline
 from station.sources.base import Source
+
+LOG = logging.getLogger("station")
 
 
 class StationLoop:
@@ -44,6 +47,8 @@ class StationLoop:
             self.stop_s = source_end if self.stop_s is None else min(self.stop_s, source_end)
         self.now_s = self.start_s
         self.finished = False
+        #: What is wrong with a device right now (one sentence), or None.
+        self.problem: str | None = None
 
     def session_time_s(self) -> float:
         return self.start_s + (self.clock() - self._clock_zero) * self.speed
@@ -59,7 +64,17 @@ class StationLoop:
         settled_s = now_s - self.latency_s
         self._send(self.pipeline.feed(self.source.read(settled_s)))
         self._send(self.pipeline.advance(settled_s))
+        self._watch_devices()
         return self.stop_s is None or now_s < self.stop_s
+
+    def _watch_devices(self) -> None:
+        problem = getattr(self.source, "problem", None)
+        if problem != self.problem:
+            if problem:
+                LOG.warning("%s", problem)
+            elif self.problem:
+                LOG.warning("devices are working again")
+            self.problem = problem
 
     def finish(self) -> None:
         if self.finished:

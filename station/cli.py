@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -87,6 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Device problems and recoveries go to stderr (the journal, under systemd).
+    logging.basicConfig(level=logging.WARNING, format="station: %(message)s")
     try:
         if args.command == "run":
             from station.commands.run import run

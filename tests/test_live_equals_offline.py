@@ -48,3 +48,37 @@ def test_station_run_replay_prints_what_analyse_prints(tmp_path):
     replayed = station("run", "--replay", path, "--headless", "--speed", 50)
     assert analysed.returncode == 0 and replayed.returncode == 0, analysed.stderr + replayed.stderr
     assert json_lines(replayed.stdout) == json_lines(analysed.stdout)
+
+
+class FlakySource:
+    """A source whose device comes and goes, as a replugged cable does."""
+
+    zones, has_force, simulated, latency_s = ("mat",), False, False, 0.0
+
+    def __init__(self):
+        self.problem = None
+
+    def start(self):
+        from station.readings import MatStart
+        return MatStart(0.0, {"mat": True})
+
+    def read(self, until_s):
+        self.problem = "The mat was unplugged; plug it back in." if 1.0 <= until_s < 2.0 else None
+        return []
+
+    def end_s(self):
+        return 3.0
+
+    def close(self):
+        pass
+
+
+def test_the_loop_logs_a_device_problem_and_its_end(caplog):
+    loop = StationLoop(FlakySource(), Pipeline(), lambda e: None,
+                       clock=SteppingClock([0.25]))
+    seen = []
+    while loop.step():
+        seen.append(loop.problem)
+    assert "The mat was unplugged; plug it back in." in seen and seen[-1] is None
+    assert [r.getMessage() for r in caplog.records] == [
+        "The mat was unplugged; plug it back in.", "devices are working again"]

@@ -59,6 +59,7 @@ def run_kiosk(source, config, args, stop: threading.Event) -> int:
     def frame():
         if screen.poll():
             stop.set()
+        board.device_problem = loop.problem
         screen.draw(board)
         frames.tick(FRAME_RATE_HZ)
 

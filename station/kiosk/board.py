@@ -30,6 +30,7 @@ class LiveBoard:
         self.finished: Summary | None = None
         self.body_weight_n: float | None = None  # of the athlete on the mat now
         self.fault: Fault | None = None           # the sensor fault in force, if any
+        self.device_problem: str | None = None    # a device unplugged or silent, from the loop
 
     @property
     def invalid_reason(self) -> str | None:

@@ -160,7 +160,9 @@ class _Page:
         """A band across the bottom: how to start, the end, a sensor fault, or why a rep did not count."""
         if board.finished is not None:
             message, fill, colour = f"Finished: {board.finished.valid_reps} reps", PROMPT, TEXT
-        elif board.fault is not None:  # a sensor problem outranks everything else
+        elif board.device_problem is not None:  # a device problem outranks everything else
+            message, fill, colour = board.device_problem, AMBER, ON_AMBER
+        elif board.fault is not None:
             message, fill, colour = board.fault.message, AMBER, ON_AMBER
         elif not board.on_mat:
             message, fill, colour = "Step on the mat to start", PROMPT, TEXT

@@ -26,6 +26,10 @@ class ForceOnly:
         self.simulated = source.simulated
         self.latency_s = getattr(source, "latency_s", 0.0)
 
+    @property
+    def problem(self) -> str | None:
+        return getattr(self._source, "problem", None)
+
     def start(self) -> MatStart:
         return MatStart(self._source.start().time_s, {})
 

@@ -30,6 +30,11 @@ class CombinedSource:
         self.simulated = mat.simulated or force.simulated
         self.latency_s = max(getattr(mat, "latency_s", 0.0), getattr(force, "latency_s", 0.0))
 
+    @property
+    def problem(self) -> str | None:
+        """The first device problem of either source, for the screen."""
+        return getattr(self.mat, "problem", None) or getattr(self.force, "problem", None)
+
     def start(self) -> MatStart:
         start = self.mat.start()
         self.force.start()

@@ -117,6 +117,11 @@ class LoadCellSource:
     def close(self) -> None:
         self.link.close()
 
+    @property
+    def problem(self) -> str | None:
+        """One sentence for the screen while force is not coming, else None."""
+        return self.link.problem
+
     def status(self) -> LoadCellStatus:
         stats = self.link.stats
         return LoadCellStatus(self.link.connected, self.link.problem, stats.frames,
