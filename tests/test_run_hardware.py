@@ -78,3 +78,53 @@ def test_a_simulated_mat_cannot_be_mixed_with_real_load_cells():
     result = station("run", "--headless", "--mat", "simulated", "--force", "frontend", "--duration", 1)
     assert result.returncode == 2
     assert "simulated source" in result.stderr
+
+
+def run_loop_on_emulator(seed, zones, duration_s=20):
+    """The station's own loop and pipeline reading an emulated front-end."""
+    import time
+    from station.analysis.pipeline import Pipeline
+    from station.app import StationLoop
+    from station.sources.loadcell.link import FrontEndLink
+    from station.sources.loadcell.source import LoadCellSource
+    emulator = DeviceEmulator(seed=seed, zones=zones)
+    emulator.start()
+    events = []
+    try:
+        source = LoadCellSource(FrontEndLink(emulator.path), EMULATED_CALIBRATION, zones=zones)
+        loop = StationLoop(source, Pipeline(), events.append, duration_s=duration_s)
+        while loop.step():
+            time.sleep(0.01)
+        loop.finish()
+    finally:
+        emulator.stop()
+    return events
+
+
+def true_phases(seed, until_s):
+    return list(itertools.takewhile(lambda p: p.start_s < until_s, SimulatedAthlete(seed).phases()))
+
+
+def test_through_the_emulated_front_end_mat_force_and_direction_match_the_truth():
+    from station.analysis.events import Contact, Flight
+    seed = 6
+    events = run_loop_on_emulator(seed, ("front", "back"))
+    flights = [e for e in events if isinstance(e, Flight)]
+    truth = true_phases(seed, 60)
+    true_flights = [p for p in truth if p.kind == "flight"]
+    shift = aligned([f.duration_s for f in flights], [p.duration_s for p in true_flights], 0.002)
+    assert shift is not None and len(flights) >= 10
+    # One offset puts the station's timeline on the athlete's: every edge within 2 ms.
+    offset_s = flights[0].takeoff_s - true_flights[shift].start_s
+    for flight, real in zip(flights, true_flights[shift:]):
+        assert flight.takeoff_s - offset_s == pytest.approx(real.start_s, abs=0.002)
+        assert flight.landing_s - offset_s == pytest.approx(real.end_s, abs=0.002)
+        assert flight.direction == real.direction
+    landed = {round(p.start_s, 2): p for p in truth if p.kind == "contact" and p.landed}
+    checked = 0
+    for contact in (e for e in events if isinstance(e, Contact) and e.landing and e.start_s):
+        real = landed.get(round(contact.start_s - offset_s, 2))
+        if real is not None:
+            assert contact.landing["peak_force_n"] == pytest.approx(real.peak_force_n, rel=0.05)
+            checked += 1
+    assert checked >= 8
