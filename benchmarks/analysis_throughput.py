@@ -11,31 +11,17 @@ written in recording format 1, so the file read is measured too.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
+from machine import describe_machine
 from station.analysis.events import Rep
 from station.analysis.pipeline import analyse
 from station.readings import MatEdge, MatStart, TWO_ZONES
 from station.sources.recording import RecordingSource, read_recording, recording_from_readings, write_recording
 from station.sources.simulated import simulate
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-            f"{platform.system()} {platform.machine()}")
 
 
 def best_and_median(run, repeat: int) -> tuple[float, float]:
@@ -76,7 +62,7 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    print(f"machine: {machine()}")
+    print(f"machine: {describe_machine()}")
     for force in (False, True):
         measure(args.minutes * 60, force, args.repeat)
     measure(args.minutes * 60, True, args.repeat, mat=False)

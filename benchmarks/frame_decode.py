@@ -12,31 +12,16 @@ frames of four noisy channels, and a STATUS frame every second.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import time
-from pathlib import Path
 
 import numpy as np
 
+from machine import describe_machine
 from station.sources.loadcell.protocol import CHANNELS, FrameDecoder, Samples, Status, encode
 
 CHUNK_BYTES = 4096
 FRAMES_PER_S = 100
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, numpy {np.__version__}, "
-            f"{platform.system()} {platform.machine()}")
 
 
 def device_stream(rate_hz: int, duration_s: float) -> bytes:
@@ -87,7 +72,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=600.0)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    print(f"machine: {machine()}")
+    print(f"machine: {describe_machine()}")
     for rate_hz in (1000, 2000):
         measure(rate_hz, args.seconds, args.repeat)
 

@@ -4,7 +4,7 @@ import pytest
 
 from mat_script import backward_jumps, edges_from_script
 from station.analysis.debounce import ZoneDebouncer
-from station.analysis.events import Contact, Flight, Rep, SetEnd, SetStart, Summary
+from station.analysis.events import Contact, Flight, SetEnd, SetStart, Summary
 from station.analysis.pipeline import Pipeline
 from station.analysis.rules import TimingRules
 from station.readings import MatEdge

@@ -33,16 +33,21 @@ def counts_reader(link):
     return read_counts
 
 
+def wait_connected(link, timeout_s: float = CONNECT_WAIT_S) -> bool:
+    """Give a freshly started link time to find, identify and start the device."""
+    waited_until_s = time.monotonic() + timeout_s
+    while not link.connected and time.monotonic() < waited_until_s:
+        time.sleep(0.05)
+    return link.connected
+
+
 def calibrate_device(args) -> int:
     from station.sources.loadcell.link import FrontEndLink
     config = load_config(getattr(args, "config", None))
     link = FrontEndLink(args.device or config.frontend.port or None, rate_hz=config.frontend.rate_hz)
     link.start()
     try:
-        waited_until_s = time.monotonic() + CONNECT_WAIT_S
-        while not link.connected and time.monotonic() < waited_until_s:
-            time.sleep(0.05)
-        if not link.connected:
+        if not wait_connected(link):
             raise UserError(link.problem or "No load-cell front-end answered; check its USB cable, "
                             "or name its port with --device.")
         return calibrate(args, counts_reader(link))

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import glob
 import shutil
-import time
 from pathlib import Path
 
 from station.config import load_config
 from station.errors import UserError
 
 OK, PROBLEM, NOTE = "ok", "PROBLEM", "note"
-FRONTEND_WAIT_S = 3.0
 
 
 def add_parser(subparsers) -> None:
@@ -52,14 +50,12 @@ def check_serial() -> list[tuple[str, str]]:
 
 
 def check_frontend(config) -> tuple[str, str]:
+    from station.commands.calibrate_device import wait_connected
     from station.sources.loadcell.link import FrontEndLink
     link = FrontEndLink(config.frontend.port or None, rate_hz=config.frontend.rate_hz)
     link.start()
     try:
-        waited_until = time.monotonic() + FRONTEND_WAIT_S
-        while not link.connected and time.monotonic() < waited_until:
-            time.sleep(0.05)
-        if not link.connected:
+        if not wait_connected(link):
             return PROBLEM, f"load-cell front-end: {link.problem or 'no answer'}"
         identity = link.identity
         return OK, (f"load-cell front-end: {identity.name}, firmware {identity.firmware}, "

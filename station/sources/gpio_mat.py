@@ -44,7 +44,7 @@ from gpiozero.exc import GPIOPinInUse, PinFixedPull, PinInvalidPin
 from gpiozero.pins import Factory
 
 from station.errors import UserError
-from station.readings import MAT, ONE_ZONE, TWO_ZONES, MatEdge, MatStart, Reading
+from station.readings import ONE_ZONE, TWO_ZONES, MatEdge, MatStart, Reading
 
 #: A factory's ticks() must be within this of time.monotonic() to be taken
 #: for the same clock: generous for a slow call, far below any other clock's
