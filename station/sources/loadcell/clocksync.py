@@ -11,8 +11,8 @@ clocksync does for its microcontrollers, but with one-way pairs:
 
 - the rate (host seconds per device second). For the first seconds it is the
   slope of an exponentially decayed linear regression over all pairs. Then it
-  is fitted to the floor of the pairs, the one of each half second that
-  arrived soonest, over the last ``history_s``: the median of the slopes
+  is fitted to the floor of the pairs, the one of each second that arrived
+  soonest, over the last ``history_s``: the median of the slopes
   between every two of those points (the Theil-Sen estimator). A host whose
   load comes and goes shifts the mean latency, and would tilt a fit to all
   pairs by tens of ppm; the fastest arrivals hardly move, and the median
@@ -52,16 +52,22 @@ MAX_DRIFT = 200e-6
 #: the latency noise to a ppm or two, short next to the minutes over which a
 #: crystal's temperature drift changes.
 HISTORY_S = 30.0
-#: The rate is fitted to the lowest pair of each FLOOR_S (of 50 pairs, one is
+#: The rate is fitted to the lowest pair of each FLOOR_S (of 100 pairs, one is
 #: within a few hundredths of a millisecond of the fastest possible), once
-#: there are FLOOR_POINTS of them, a second and a half after the start.
-FLOOR_S = 0.5
-FLOOR_POINTS = 3
+#: there are FLOOR_POINTS of them: fewer, over a shorter time, would tilt the
+#: line by tens of ppm from one point to the next.
+FLOOR_S = 1.0
+FLOOR_POINTS = 5
 #: The lower envelope's window (device seconds): longer than a host is
 #: likely to stay busy, so the fastest arrival before a busy spell still holds
 #: the line; short enough that the few ppm the rate may be off move the line
 #: by tens of microseconds at most.
 ENVELOPE_S = 10.0
+#: Until the floor fit takes over, the rate comes from a few seconds of pairs
+#: and can be off by a hundred ppm; a short envelope keeps that from moving
+#: the line by more than a tenth of a millisecond. A second, so that it always
+#: holds a STATUS frame, sent once a second and often the fastest to arrive.
+STARTUP_ENVELOPE_S = 1.0
 #: A pair this many times the usual spread above the line (plus the floor, so
 #: a very quiet link does not reject its ordinary jitter) is an outlier.
 OUTLIER_SPREADS = 4.0
@@ -224,7 +230,8 @@ class ClockSync:
         if slope is not None:
             self._slope = min(max(slope, 1.0 - MAX_DRIFT), 1.0 + MAX_DRIFT)
         self._envelope.append((x, y))
-        while self._envelope[0][0] < self._last_x - ENVELOPE_S:
+        window_s = ENVELOPE_S if len(self._floor) >= FLOOR_POINTS else STARTUP_ENVELOPE_S
+        while self._envelope[0][0] < self._last_x - window_s:
             self._envelope.popleft()
         slope = self._slope
         self._offset_s = min(pair_y - slope * pair_x for pair_x, pair_y in self._envelope)

@@ -7,8 +7,9 @@ athlete (station.sources.simulated) turned back into raw counts. Faults can be
 switched on: corrupted and lost frames, a drifting crystal, a stuck or
 saturated cell, a device that never answers, and unplugging.
 
-The device wakes when a frame of samples is complete, so a mat edge is sent
-with the next frame, up to 10 ms after it happened; its time stamp is exact.
+Like the firmware, it sends a frame the moment its last sample is taken and a
+mat edge the moment it happens (as far as the host's scheduler lets a thread
+wake on time: a tenth of a millisecond or so late).
 
 The emulated plate's cells are those of EMULATED_CALIBRATION: an empty plate
 of about 15 kg with bridges a little out of balance gives each cell an offset
@@ -271,9 +272,11 @@ class DeviceEmulator:
     def _next_wake_s(self) -> float:
         if self._master is None or not self._streaming:
             return time.monotonic() + WAKE_S
-        missing = self._per_frame - len(self._pending_n)
-        frame_done_s = self._host_s(self._next_index + missing - 1)
-        return min(frame_done_s, self._next_status_s)
+        frame_due_s = self._host_s(self._pending_index + self._per_frame - 1)
+        edge_due_s = min((self._athlete_host_s(edge.time_s) for edge in self._pending_edges),
+                         default=frame_due_s)
+        render_s = self._render_at_s if len(self._pending_n) < self._per_frame else frame_due_s
+        return min(frame_due_s, edge_due_s, render_s, self._next_status_s)
 
     def _commands(self) -> None:
         try:
@@ -293,13 +296,12 @@ class DeviceEmulator:
             self._streaming = True
             self._skip_to(now_s)
         elif command.kind == Kind.STOP and self._streaming:
-            self._stream(now_s)
-            self._frame_pending()
+            self._send_taken(now_s)
             self._streaming = False
         elif command.kind == Kind.SET_RATE and command.rate_hz in RATES_HZ \
                 and command.rate_hz != self.rate_hz:
-            self._stream(now_s)
-            self._frame_pending()
+            if self._streaming:
+                self._send_taken(now_s)
             self._set_rate(command.rate_hz, now_s)
         self._send_status(now_s)
 
@@ -327,6 +329,8 @@ class DeviceEmulator:
         self._read_athlete(target_s)
         self._pending_n = np.empty((0, CHANNELS))
         self._pending_index = self._next_index
+        self._pending_edges: list[MatEdge] = []
+        self._render_at_s = now_s
 
     def _read_athlete(self, athlete_s: float) -> tuple[list[MatEdge], ForceBlock | None]:
         """The athlete's edges and samples up to ``athlete_s``, since the last read."""
@@ -340,24 +344,54 @@ class DeviceEmulator:
         return edges, block
 
     def _stream(self, now_s: float) -> None:
+        """Send what is due, as a device sends a frame the moment its last
+        sample is in; render the next frame ahead half a frame later, so the
+        rendering never holds up the host's reader in this same process."""
         if not self._streaming:
             return
-        edges, block = self._read_athlete(self._athlete_time_s(now_s))
-        if self.zones:
-            for edge in edges:
-                zone = 0 if edge.zone in (FRONT, *ONE_ZONE) else 1
-                device_us = self._device_us(self._athlete_host_s(edge.time_s))
-                self._send(MatEdgeFrame(self._next_sequence(), device_us, zone, edge.contact))
-        if block is not None:
-            self._pending_n = np.concatenate((self._pending_n, block.corners_n))
-        while len(self._pending_n) >= self._per_frame:
+        self._send_edges(now_s)
+        sent = False
+        while (len(self._pending_n) >= self._per_frame
+               and self._host_s(self._pending_index + self._per_frame - 1) <= now_s):
             self._frame(self._per_frame)
+            sent = True
         if now_s >= self._next_status_s:
             self._send_status(now_s)
+        if sent:
+            self._render_at_s = now_s + 0.5 / (FRAMES_PER_S * self.speed)
+        elif now_s >= self._render_at_s:
+            self._render_next_frame()
 
-    def _frame_pending(self) -> None:
-        if len(self._pending_n):
-            self._frame(len(self._pending_n))
+    def _render_next_frame(self) -> None:
+        last_index = self._pending_index + self._per_frame - 1
+        if self._next_index <= last_index:
+            edges, block = self._read_athlete(last_index / self._true_rate_hz)
+            if self.zones:
+                self._pending_edges += edges
+            if block is not None:
+                self._pending_n = np.concatenate((self._pending_n, block.corners_n))
+
+    def _send_edges(self, now_s: float) -> None:
+        due = [edge for edge in self._pending_edges if self._athlete_host_s(edge.time_s) <= now_s]
+        self._pending_edges = self._pending_edges[len(due):]
+        for edge in due:
+            zone = 0 if edge.zone in (FRONT, *ONE_ZONE) else 1
+            device_us = self._device_us(self._athlete_host_s(edge.time_s))
+            self._send(MatEdgeFrame(self._next_sequence(), device_us, zone, edge.contact))
+
+    def _send_taken(self, now_s: float) -> None:
+        """Before a STOP or a new rate: send what was taken by now, in a
+        shorter frame if need be, and forget what was rendered ahead."""
+        self._send_edges(now_s)
+        taken_s = self._host_s(self._pending_index + np.arange(len(self._pending_n)))
+        taken = int(np.sum(taken_s <= now_s))
+        while taken > 0:
+            count = min(taken, self._per_frame)
+            self._frame(count)
+            taken -= count
+        self._pending_n = self._pending_n[:0]
+        self._pending_index = self._next_index
+        self._pending_edges = []
 
     def _frame(self, n: int) -> None:
         """Frame the first ``n`` pending samples, or drop them when the host
