@@ -308,3 +308,13 @@ def test_another_device_on_the_port_is_refused(sources):
     finally:
         os.close(master)
         os.close(slave)
+
+
+def test_firmware_of_another_major_version_is_refused_with_what_to_do(devices, sources):
+    emulator = devices()
+    emulator.firmware = "0.9.2"
+    source = sources(emulator.path)
+    assert wait_until(lambda: source.status().problem is not None, 3)
+    assert "runs firmware 0.9.2" in source.status().problem
+    assert "hardware/firmware/README.md" in source.status().problem
+    assert not source.status().connected

@@ -59,3 +59,20 @@ def test_each_set_is_weighed_once_before_its_reps_count_on_it():
     assert [w.set_index for w in weights] == sorted({w.set_index for w in weights})
     assert len(weights) >= len(starts) - 1
     assert all(w.body_weight_n == pytest.approx(weight_n, rel=0.01) for w in weights)
+
+
+@pytest.mark.parametrize("contact_s, warned", [(120.0, False), (120.5, True)])
+def test_a_mat_alone_closed_longer_than_stuck_contact_s_is_a_warning(contact_s, warned):
+    from mat_script import edges_from_script
+    from station.analysis.pipeline import Pipeline
+    start, edges, end_s = edges_from_script([("front", 1.0), (None, 0.3), ("front", contact_s),
+                                             (None, 0.3), ("front", 1.0)])
+    pipeline = Pipeline()
+    events = pipeline.start(start) + pipeline.feed(edges) + pipeline.finish(end_s)
+    found = faults(events)
+    if warned:
+        assert [f.active for f in found] == [True, False]
+        assert found[0].time_s == pytest.approx(1.3 + 120.0)
+        assert "stuck or shorted" in found[0].message
+    else:
+        assert found == []

@@ -28,6 +28,7 @@ from station.analysis.mat import MatTracker, Transition
 from station.analysis.phases import PhaseTracker, SetStarted, SteppedOff
 from station.analysis.reps import RepAssembler
 from station.analysis.rules import TimingRules
+from station.analysis.stuck import StuckMat
 from station.readings import FRONT, ForceBlock, MatEdge, MatStart, Reading
 
 G_M_PER_S2 = 9.81
@@ -63,6 +64,7 @@ class Pipeline:
         self._detector: ForceContactDetector | None = None  # timing from force alone
         self._plate: tuple[ForceContactDetector, MatTracker] | None = None  # checking the mat
         self._check: MatCheck | None = None
+        self._stuck: StuckMat | None = None  # a mat alone, watched for sticking
         self._weights_seen = 0
         self._set_weighed = False
         self._has_force = False
@@ -82,7 +84,10 @@ class Pipeline:
         self._has_force = has_force
         if not start.contact_by_zone:
             return []  # force alone: the first sample tells the level
-        return self._begin(start)
+        events = self._begin(start)
+        if not has_force:
+            self._stuck = StuckMat(self.rules.stuck_contact_s, self._mat.contact, start.time_s)
+        return events
 
     def feed(self, readings: list[Reading]) -> list[Event]:
         out = []
@@ -158,9 +163,10 @@ class Pipeline:
 
     def _mat_changes(self, changes: list[Transition]) -> None:
         self._queue += changes
-        if self._check is not None:
-            for change in changes:
-                self._check.mat(change)
+        for watcher in (self._check, self._stuck):
+            if watcher is not None:
+                for change in changes:
+                    watcher.mat(change)
 
     def _limit_s(self) -> float:
         """How far in time phases can be decided: the mat's settled time, held
@@ -202,8 +208,9 @@ class Pipeline:
         while self._weights_seen < len(quiet) and quiet[self._weights_seen].end_s <= limit_s:
             side.append((quiet[self._weights_seen].end_s, quiet[self._weights_seen]))
             self._weights_seen += 1
-        if self._check is not None:
-            side += self._check.decide(limit_s)
+        for watcher in (self._check, self._stuck):
+            if watcher is not None:
+                side += watcher.decide(limit_s)
         return sorted(side, key=lambda item: item[0])
 
     def _side_event(self, event) -> list[Event]:

@@ -38,6 +38,9 @@ class TimingRules:
     max_rebound_contact_s:
         The backward jump asks for an immediate jump forward; a rebound
         contact longer than this makes the rep invalid (a pause, not a rebound).
+    stuck_contact_s:
+        Without load cells, unbroken contact for this long raises a warning
+        that the mat may be stuck closed (or someone is resting on it).
     """
 
     bounce_s: float = 0.005
@@ -46,6 +49,7 @@ class TimingRules:
     step_off_s: float = 1.5
     max_jump_flight_s: float = 0.9
     max_rebound_contact_s: float = 1.0
+    stuck_contact_s: float = 120.0
 
     def __post_init__(self) -> None:
         problems = self.problems()

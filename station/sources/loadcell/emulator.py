@@ -138,6 +138,8 @@ class DeviceEmulator:
         self.replug_after_s = replug_after_s
         self.serial_number = serial_number
         self.calibration = EMULATED_CALIBRATION
+        #: What IDENTITY says the firmware is (set an old one to test the host).
+        self.firmware = FIRMWARE
         self._power_on_rate_hz = rate_hz
         self._device_start_us = device_start_us
         if link_path is None:
@@ -290,7 +292,7 @@ class DeviceEmulator:
     def _obey(self, command: Command) -> None:
         now_s = time.monotonic()
         if command.kind == Kind.IDENTIFY:
-            fields = {"fw": FIRMWARE, "serial": self.serial_number, "adc": "ADS131M04"}
+            fields = {"fw": self.firmware, "serial": self.serial_number, "adc": "ADS131M04"}
             self._send(Identity(self._next_sequence(), DEVICE_NAME, fields))
         elif command.kind == Kind.START and not self._streaming:
             self._streaming = True

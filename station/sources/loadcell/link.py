@@ -34,6 +34,8 @@ LOG = logging.getLogger("station.loadcell")
 #: A Raspberry Pi Pico's USB ids, as the front-end's RP2040 enumerates.
 PICO_VID_PID = (0x2E8A, 0x000A)
 DEVICE_NAME = "jumpmat-frontend"
+#: Firmware of another major version may frame or mean things differently.
+FIRMWARE_MAJOR = "1"
 RATES_HZ = (1000, 2000)
 #: The reader wakes at least this often (s) to see whether it should stop.
 READ_TIMEOUT_S = 0.05
@@ -55,6 +57,10 @@ QUEUE_FRAMES = 2000
 UNPLUGGED = ("The load-cell front-end was unplugged; timing continues from the mat. "
              "Plug it back in.")
 ADC_FAULT = "The load-cell front-end's converter stopped: unplug the front-end and plug it back in."
+
+
+class _OldFirmware(Exception):
+    """The front-end's firmware is of a major version this station does not speak."""
 
 
 class _WrongDevice(Exception):
@@ -181,6 +187,11 @@ class FrontEndLink:
                 self._set_problem(f"The device at {port.port} is not the load-cell front-end (it "
                                   f"calls itself {error.name!r}): check the port in the config.")
                 retry_s = WRONG_DEVICE_RETRY_S
+            except _OldFirmware as error:
+                self._set_problem(f"The load-cell front-end at {port.port} runs firmware {error}; "
+                                  f"this station needs firmware {FIRMWARE_MAJOR}.x: install it as "
+                                  "hardware/firmware/README.md says.")
+                retry_s = WRONG_DEVICE_RETRY_S
             except (serial.SerialException, OSError) as error:
                 LOG.info("Lost the load-cell front-end at %s: %s", port.port, error)
                 self._set_problem(UNPLUGGED)
@@ -266,6 +277,8 @@ class FrontEndLink:
     def _identified(self, port: serial.Serial, identity: Identity) -> None:
         if identity.name != DEVICE_NAME:
             raise _WrongDevice(identity.name)
+        if (identity.firmware or "").split(".")[0] != FIRMWARE_MAJOR:
+            raise _OldFirmware(identity.firmware or "of no stated version")
         self._send(port, Command(self._next_sequence(), Kind.SET_RATE, self.rate_hz))
         self._send(port, Command(self._next_sequence(), Kind.START))
         self.identity = identity
