@@ -41,10 +41,18 @@ def test_a_chronopic_times_every_flight_to_the_tick():
     finally:
         emulator.stop()
     assert result.returncode == 0, result.stderr
-    found = [e["duration_s"] for e in json_lines(result.stdout) if e["type"] == "flight"]
+    events = json_lines(result.stdout)
+    found = [e["duration_s"] for e in events if e["type"] == "flight"]
     assert len(found) >= 10
     truth = [round(d / TICK_S) * TICK_S for d in true_flights_s(seed, RUN_S + 30)]
     assert aligned(found, truth, 0.0001 + TICK_S) is not None
+    # The contacts between flights (rebounds among them) to the tick as well.
+    contacts = [e["duration_s"] for e in events if e["type"] == "contact" and e["rsi"] is not None]
+    phases = true_phases(seed, RUN_S + 30)
+    true_contacts = [round(p.duration_s / TICK_S) * TICK_S for p, after in zip(phases, phases[1:])
+                     if p.kind == "contact" and p.landed and after.kind == "flight"]
+    assert len(contacts) >= 8
+    assert aligned(contacts, true_contacts, 0.0001 + TICK_S) is not None
 
 
 def test_the_load_cell_front_end_times_flights_from_force_within_3_ms(tmp_path):
