@@ -94,3 +94,13 @@ def test_the_kiosk_window_runs_a_simulated_session_to_its_end():
                      "--size", "800x480")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().startswith("Total:")
+
+
+def test_the_force_rules_of_the_config_reach_the_live_pipeline(tmp_path):
+    config = tmp_path / "station.toml"
+    config.write_text("[force]\nhard_min_bw = 1.1\nsoft_max_bw = 1.0\n")
+    result = station("run", "--simulate", "--headless", "--speed", 50, "--duration", 30,
+                     "--seed", 2, "--config", config)
+    ratings = {e["landing"]["rating"] for e in json_lines(result.stdout)
+               if e["type"] == "contact" and e["landing"] and e["landing"]["rating"]}
+    assert ratings == {"hard"}

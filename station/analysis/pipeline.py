@@ -255,6 +255,10 @@ class Pipeline:
         time_s, fz_n, _ = self._buffer.between(contact.start_s, window_end_s)
         metrics = landing_metrics(time_s, fz_n, contact.start_s, self._body_weight_n(end_s),
                                   self.force_rules)
+        if metrics and not contact.landed:
+            # Stepping on (or a drop onto an empty plate): its forces are
+            # worth keeping, but it is not a jump's landing to rate.
+            metrics.update(softness=None, rating=None)
         return replace(contact, landing=metrics) if metrics else contact
 
     def _with_displacement(self, flight: Flight) -> Flight:

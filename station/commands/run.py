@@ -12,6 +12,7 @@ from station.analysis.pipeline import Pipeline
 from station.app import StationLoop
 from station.cli import print_json
 from station.config import load_config
+from station.errors import UserError
 from station.report import summary_line
 from station.sources.choose import choose_sources, open_source as open_chosen
 
@@ -30,12 +31,16 @@ def open_source(args, config):
     return open_chosen(config, choice, seed=args.seed, zones_count=args.zones, data_dir=args.data_dir)
 
 
+def pipeline_for(config) -> Pipeline:
+    return Pipeline(config.timing, config.force, plate_depth_m=config.plate.depth_m)
+
+
 def run(args) -> int:
     config = load_config(args.config)
     source = open_source(args, config)
     with stop_on_signals() as stop:
         if args.headless:
-            loop = StationLoop(source, Pipeline(config.timing), print_json, args.speed, args.duration)
+            loop = StationLoop(source, pipeline_for(config), print_json, args.speed, args.duration)
             return drive(loop, stop, lambda: time.sleep(HEADLESS_STEP_S))
         return run_kiosk(source, config, args, stop)
 
@@ -52,8 +57,13 @@ def run_kiosk(source, config, args, stop: threading.Event) -> int:
         if isinstance(event, Summary):
             print(summary_line(event), flush=True)
 
-    loop = StationLoop(source, Pipeline(config.timing), on_event, args.speed, args.duration)
-    screen = KioskScreen(None if args.fullscreen else args.size, fullscreen=args.fullscreen)
+    try:
+        screen = KioskScreen(None if args.fullscreen else args.size, fullscreen=args.fullscreen)
+    except pygame.error as error:
+        source.close()
+        raise UserError(f"No screen could be opened ({error}); run it from the Pi's console or "
+                        "a desktop, or use --headless.") from None
+    loop = StationLoop(source, pipeline_for(config), on_event, args.speed, args.duration)
     frames = pygame.time.Clock()
 
     def frame():
