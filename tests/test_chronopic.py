@@ -14,6 +14,7 @@ import time
 import tty
 
 import pytest
+from waiting import wait_until
 
 from station.analysis.events import Contact, Flight
 from station.analysis.pipeline import Pipeline
@@ -116,41 +117,25 @@ def test_a_state_that_does_not_alternate_brings_back_the_lost_change():
 # -- the source, against the emulator -----------------------------------
 
 @pytest.fixture
-def emulators():
+def emulators(closing):
     """Start emulators; every one is stopped after the test."""
-    started = []
 
     def start(phases, **options):
-        emulator = ChronopicEmulator(phases, **options)
+        emulator = closing(ChronopicEmulator(phases, **options), "stop")
         emulator.start()
-        started.append(emulator)
         return emulator
 
-    yield start
-    for emulator in started:
-        emulator.stop()
+    return start
 
 
 @pytest.fixture
-def chronopics():
+def chronopics(closing):
     """Open Chronopic sources; every one is closed after the test."""
-    opened = []
-
-    def open_(path, **options):
-        chronopic = Chronopic(path, **options)
-        opened.append(chronopic)
-        return chronopic
-
-    yield open_
-    for chronopic in opened:
-        chronopic.close()
+    return lambda path, **options: closing(Chronopic(path, **options))
 
 
 def _wait_for(condition, timeout_s):
-    deadline_s = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline_s, "timed out"
-        time.sleep(0.01)
+    assert wait_until(condition, timeout_s, poll_s=0.01), "timed out"
 
 
 def _play(emulator, chronopic, phases):

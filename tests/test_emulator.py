@@ -24,18 +24,15 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def emulator_with():
-    started = []
+def emulator_with(closing):
+    """Start emulators; every one is stopped after the test."""
 
     def start(**options):
-        emulator = DeviceEmulator(seed=options.pop("seed", 5), **options)
+        emulator = closing(DeviceEmulator(seed=options.pop("seed", 5), **options), "stop")
         emulator.start()
-        started.append(emulator)
         return emulator
 
-    yield start
-    for emulator in started:
-        emulator.stop()
+    return start
 
 
 class Host:
@@ -62,17 +59,9 @@ class Host:
 
 
 @pytest.fixture
-def host_of():
-    hosts = []
-
-    def open_(emulator):
-        host = Host(emulator.path)
-        hosts.append(host)
-        return host
-
-    yield open_
-    for host in hosts:
-        host.close()
+def host_of(closing):
+    """Open bare hosts on emulators; every one is closed after the test."""
+    return lambda emulator: closing(Host(emulator.path))
 
 
 def of_kind(frames, kind):

@@ -13,6 +13,7 @@ import tty
 
 import numpy as np
 import pytest
+from waiting import wait_until
 
 from station.readings import BACK, FRONT, TWO_ZONES, ForceBlock, MatEdge
 from station.sources.loadcell.emulator import EMULATED_CALIBRATION, DeviceEmulator
@@ -31,36 +32,28 @@ POLL_S = 0.01
 
 
 @pytest.fixture
-def devices():
+def devices(closing):
     """Start emulators; every one is stopped after the test."""
-    started = []
 
     def start(**options):
-        emulator = DeviceEmulator(seed=options.pop("seed", 7), **options)
+        emulator = closing(DeviceEmulator(seed=options.pop("seed", 7), **options), "stop")
         emulator.start()
-        started.append(emulator)
         return emulator
 
-    yield start
-    for emulator in started:
-        emulator.stop()
+    return start
 
 
 @pytest.fixture
-def sources():
+def sources(closing):
     """Start load-cell sources; every one is closed after the test."""
-    started = []
 
     def start(path, speed=1.0, **options):
-        source = LoadCellSource(FrontEndLink(path, rate_hz=options.pop("rate_hz", 1000)),
-                                EMULATED_CALIBRATION, speed=speed, **options)
+        source = closing(LoadCellSource(FrontEndLink(path, rate_hz=options.pop("rate_hz", 1000)),
+                                        EMULATED_CALIBRATION, speed=speed, **options))
         source.start()
-        started.append(source)
         return source
 
-    yield start
-    for source in started:
-        source.close()
+    return start
 
 
 def pump(source, seconds):
@@ -71,15 +64,6 @@ def pump(source, seconds):
         readings += source.read(float("inf"))
         time.sleep(POLL_S)
     return readings
-
-
-def wait_until(condition, timeout_s):
-    end_s = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > end_s:
-            return False
-        time.sleep(0.005)
-    return True
 
 
 def samples_of(readings):
