@@ -62,11 +62,10 @@ def ensure_venv() -> None:
 def main(argv: list[str]) -> int:
     ensure_venv()
     if argv[:1] == ["test"]:
-        command = [str(PYTHON), "-m", "pytest", *argv[1:]]
-    else:
-        command = [str(PYTHON), "-m", "station", *(argv or ["run"])]
-    os.chdir(HERE)
-    return subprocess.call(command)
+        # pytest finds its settings and tests from the project folder.
+        return subprocess.call([str(PYTHON), "-m", "pytest", *argv[1:]], cwd=HERE)
+    # The station runs where the person is, so relative file names work.
+    return subprocess.call([str(PYTHON), "-m", "station", *(argv or ["run"])])
 
 
 if __name__ == "__main__":
