@@ -17,8 +17,14 @@ TICK_S = 8e-6
 
 
 def true_flights_s(seed, until_s):
-    phases = itertools.takewhile(lambda p: p.start_s < until_s, SimulatedAthlete(seed).phases())
-    return [p.duration_s for p in phases if p.kind == "flight"]
+    return [p.duration_s for p in true_phases(seed, until_s) if p.kind == "flight"]
+
+
+def run_headless(*options):
+    """The events `station run --headless` prints in RUN_S."""
+    result = station("run", "--headless", *options, "--duration", RUN_S, timeout=RUN_S + 60)
+    assert result.returncode == 0, result.stderr
+    return json_lines(result.stdout)
 
 
 def aligned(found_s, truth_s, tolerance_s):
@@ -31,17 +37,11 @@ def aligned(found_s, truth_s, tolerance_s):
     return None
 
 
-def test_a_chronopic_times_every_flight_to_the_tick():
+def test_a_chronopic_times_every_flight_to_the_tick(closing):
     seed = 3
-    emulator = ChronopicEmulator(SimulatedAthlete(seed).phases())
+    emulator = closing(ChronopicEmulator(SimulatedAthlete(seed).phases()), "stop")
     emulator.start()
-    try:
-        result = station("run", "--headless", "--mat", f"chronopic:{emulator.path}", "--force", "none",
-                         "--duration", RUN_S, timeout=RUN_S + 60)
-    finally:
-        emulator.stop()
-    assert result.returncode == 0, result.stderr
-    events = json_lines(result.stdout)
+    events = run_headless("--mat", f"chronopic:{emulator.path}", "--force", "none")
     found = [e["duration_s"] for e in events if e["type"] == "flight"]
     assert len(found) >= 10
     truth = [round(d / TICK_S) * TICK_S for d in true_flights_s(seed, RUN_S + 30)]
@@ -55,18 +55,12 @@ def test_a_chronopic_times_every_flight_to_the_tick():
     assert aligned(contacts, true_contacts, 0.0001 + TICK_S) is not None
 
 
-def test_the_load_cell_front_end_times_flights_from_force_within_3_ms(tmp_path):
+def test_the_load_cell_front_end_times_flights_from_force_within_3_ms(tmp_path, closing):
     seed = 4
     save_calibration(calibration_path(tmp_path), EMULATED_CALIBRATION)
-    emulator = DeviceEmulator(seed=seed)
+    emulator = closing(DeviceEmulator(seed=seed), "stop")
     emulator.start()
-    try:
-        result = station("run", "--headless", "--mat", "none", "--force", f"frontend:{emulator.path}",
-                         "--data-dir", tmp_path, "--duration", RUN_S, timeout=RUN_S + 60)
-    finally:
-        emulator.stop()
-    assert result.returncode == 0, result.stderr
-    events = json_lines(result.stdout)
+    events = run_headless("--mat", "none", "--force", f"frontend:{emulator.path}", "--data-dir", tmp_path)
     found = [e["duration_s"] for e in events if e["type"] == "flight"]
     assert len(found) >= 10
     assert aligned(found, true_flights_s(seed, RUN_S + 30), 0.003) is not None

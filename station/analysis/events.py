@@ -117,14 +117,6 @@ class Rep:
     reason: str | None
 
     @property
-    def end_s(self) -> float:
-        """When the rep was complete: its last landing, or its last known time."""
-        for part in (self.forward_flight, self.back_flight):
-            if part is not None:
-                return part.landing_s
-        raise ValueError("a rep has at least one flight")
-
-    @property
     def height_m(self) -> float | None:
         """The rep's jump height: that of its forward jump, the one that rebounds."""
         return None if self.forward_flight is None else self.forward_flight.height_m

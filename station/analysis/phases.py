@@ -60,7 +60,6 @@ class PhaseTracker:
         self._contact_before: Contact | None = None  # ended, waiting for its flight
         self._contacts = 0
         self._flights = 0
-        self.set_open = contact  # standing on the mat at the start opens a set
 
     def transition(self, change: Transition) -> list:
         out = self.advance(change.time_s)
@@ -121,7 +120,6 @@ class PhaseTracker:
                 self._phase = _Phase(CONTACT, change.time_s, change.zone, landed=True)
             else:  # stepping on after being off the mat
                 out.append(SetStarted(change.time_s))
-                self.set_open = True
                 self._phase = _Phase(CONTACT, change.time_s, change.zone)
         else:
             self._contact_before = self._contact(phase, change.time_s)
@@ -131,7 +129,6 @@ class PhaseTracker:
     def _step_off(self, takeoff_s: float) -> list:
         out = [self._contact_before, SteppedOff(takeoff_s)]
         self._contact_before = None
-        self.set_open = False
         self._phase = _Phase(OFF, takeoff_s, None)
         return out
 

@@ -42,19 +42,18 @@ def has_impact_peak(time_s: np.ndarray, fz_n: np.ndarray, touchdown_s: float,
     early = np.flatnonzero(time_s <= touchdown_s + rules.impact_window_s)
     if len(early) < 3:
         return False
-    middle = early[1:-1] if early[-1] == len(fz_n) - 1 else early[1:]
+    middle = np.arange(1, min(len(early), len(fz_n) - 1))  # samples with both neighbours
     local_max = middle[(fz_n[middle] >= fz_n[middle - 1]) & (fz_n[middle] > fz_n[middle + 1])]
     for index in local_max:
         peak_n = fz_n[index]
         if peak_n < rules.impact_min_bw * body_weight_n:
             continue
         after = fz_n[index + 1:]
-        if len(after) and after.min() <= peak_n * (1 - rules.impact_drop_fraction):
-            # a real fall, not noise on the way up: it reaches below the drop line
-            falls_to = np.flatnonzero(after <= peak_n * (1 - rules.impact_drop_fraction))[0]
-            rises_past = np.flatnonzero(after[:falls_to] > peak_n)
-            if len(rises_past) == 0:
-                return True
+        below = np.flatnonzero(after <= peak_n * (1 - rules.impact_drop_fraction))
+        # A real fall, not noise on the way up: it reaches the drop line
+        # before the force rises past the peak again.
+        if len(below) and not (after[:below[0]] > peak_n).any():
+            return True
     return False
 
 
