@@ -30,14 +30,20 @@ class StationLoop:
 
     def __init__(self, source: Source, pipeline: Pipeline, on_event: Callable[[Event], None],
                  speed: float = 1.0, duration_s: float | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 on_readings: Callable[[list], None] | None = None) -> None:
         self.source = source
+        #: Sees every batch of raw readings before the pipeline does (the
+        #: session log keeps them as each set's recording; the screen's force trace).
+        self.on_readings = on_readings
         self.latency_s = getattr(source, "latency_s", 0.0)
         self.pipeline = pipeline
         self.on_event = on_event
         self.speed = speed
         self.clock = clock
         start = source.start()
+        #: The levels the source started with (a recording of the run begins with them).
+        self.mat_start = start
         self.start_s = start.time_s
         self._send(pipeline.start(start, has_force=source.has_force))
         self._clock_zero = clock()
@@ -62,7 +68,7 @@ class StationLoop:
         # A live source's readings arrive a little late: decide only as far
         # as every reading has surely arrived.
         settled_s = now_s - self.latency_s
-        self._send(self.pipeline.feed(self.source.read(settled_s)))
+        self._feed(self.source.read(settled_s))
         self._send(self.pipeline.advance(settled_s))
         self._watch_devices()
         return self.stop_s is None or now_s < self.stop_s
@@ -81,9 +87,14 @@ class StationLoop:
             return
         self.finished = True
         why = "the recording ended" if self.source.end_s() is not None else "the run ended"
-        self._send(self.pipeline.feed(self.source.read(self.now_s)))
+        self._feed(self.source.read(self.now_s))
         self._send(self.pipeline.finish(self.now_s, why))
         self.source.close()
+
+    def _feed(self, readings: list) -> None:
+        if self.on_readings is not None and readings:
+            self.on_readings(readings)
+        self._send(self.pipeline.feed(readings))
 
     def _send(self, events: list[Event]) -> None:
         for event in events:
