@@ -14,12 +14,14 @@ from station.analysis.force.rules import ForceRules
 from station.analysis.rules import TimingRules
 from station.errors import UserError
 from station.hardware_config import FrontEndConfig, MatConfig, PlateConfig, SourcesConfig
+from station.kiosk.config import KioskConfig, SoundConfig
 
 DEFAULT_CONFIG_PATH = Path("/etc/jumpmat/station.toml")
 #: Each table of the file and what reads it.
 TABLES = {"timing": TimingRules.from_mapping, "force": ForceRules.from_mapping,
           "sources": SourcesConfig.from_table, "mat": MatConfig.from_table,
-          "frontend": FrontEndConfig.from_table, "plate": PlateConfig.from_table}
+          "frontend": FrontEndConfig.from_table, "plate": PlateConfig.from_table,
+          "kiosk": KioskConfig.from_table, "sound": SoundConfig.from_table}
 
 
 class ConfigError(UserError):
@@ -34,6 +36,8 @@ class Config:
     mat: MatConfig = field(default_factory=MatConfig)
     frontend: FrontEndConfig = field(default_factory=FrontEndConfig)
     plate: PlateConfig = field(default_factory=PlateConfig)
+    kiosk: KioskConfig = field(default_factory=KioskConfig)
+    sound: SoundConfig = field(default_factory=SoundConfig)
     path: Path | None = None
 
 

@@ -1,0 +1,28 @@
+"""What a person asks of the kiosk, whichever control they used.
+
+Three GPIO buttons, the keyboard and the touch screen all end up as these, so
+screens handle one vocabulary: SELECT (do the highlighted thing), NEXT (move
+the highlight on), BACK (go back a screen), EXIT (leave the kiosk: only the
+configured key combination makes it). A touch on the screen is a ``Tap`` at a
+pixel; the screen under it decides what was tapped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Action(Enum):
+    SELECT = "select"
+    NEXT = "next"
+    BACK = "back"
+    EXIT = "exit"
+
+
+@dataclass(frozen=True, slots=True)
+class Tap:
+    """A tap (or a mouse click) at pixel (x, y) of the window."""
+
+    x: int
+    y: int
