@@ -63,6 +63,25 @@ class Contact:
 
 
 @dataclass(frozen=True, slots=True)
+class Landing:
+    """A landing's force metrics, as soon as they are final: ``landing_window_s``
+    after touchdown (or at take-off, if that comes first). The contact it
+    begins is reported later, when it ends, with the same ``landing``; this
+    early copy is what lets the screen rate a landing while the athlete is
+    still on the mat. ``contact_index`` is that contact's index.
+    """
+
+    set_index: int
+    contact_index: int
+    touchdown_s: float
+    landing: dict
+
+    def to_json(self) -> dict:
+        return {"type": "landing", "set": self.set_index, "contact": self.contact_index,
+                "touchdown_s": _time(self.touchdown_s), "landing": self.landing}
+
+
+@dataclass(frozen=True, slots=True)
 class Flight:
     """Time in the air between a take-off and a landing on the mat.
 
@@ -229,4 +248,4 @@ class Summary:
         }
 
 
-Event = Contact | Flight | Rep | SetStart | SetEnd | BodyWeight | Fault | Summary
+Event = Contact | Landing | Flight | Rep | SetStart | SetEnd | BodyWeight | Fault | Summary
