@@ -70,6 +70,22 @@ class PhaseTracker:
             self._tentative = change
         return out
 
+    @property
+    def open_landing(self) -> tuple[int, float] | None:
+        """The landing of the contact going on (or of a landing waiting to be
+        believed), unless a take-off from it is waiting to be believed: the
+        index its contact will have, and its touchdown time."""
+        phase, change = self._phase, self._tentative
+        if phase.kind == CONTACT and phase.landed and change is None:
+            return self._contacts + 1, phase.start_s
+        if phase.kind == FLIGHT and change is not None and change.contact:
+            return self._contacts + 1, change.time_s
+        return None
+
+    @property
+    def in_flight(self) -> bool:
+        return self._phase.kind == FLIGHT
+
     def advance(self, now_s: float) -> list:
         # Step-off is checked before and after a change is believed: a landing
         # later than step_off_s after the take-off is a step back on, and a

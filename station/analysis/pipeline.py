@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from station.analysis.events import BodyWeight, Contact, Event, Flight, SetEnd, SetStart, Summary
+import numpy as np
+
+from station.analysis.events import BodyWeight, Contact, Event, Flight, Landing, SetEnd, SetStart, Summary
 from station.analysis.force.buffer import ForceBuffer
 from station.analysis.force.contact import PLATE, ForceContactDetector
 from station.analysis.force.cop import backward_displacement_m, direction_of, mean_cop_y_m
@@ -75,6 +77,9 @@ class Pipeline:
         self._sets = 0
         self._flights = 0
         self._last_weight_n: float | None = None
+        #: The last landing reported early: (touchdown time, its metrics), so
+        #: its contact carries exactly the same numbers when it ends.
+        self._landing_sent: tuple[float, dict] | None = None
 
     # -- feeding -----------------------------------------------------------
 
@@ -91,7 +96,7 @@ class Pipeline:
 
     def feed(self, readings: list[Reading]) -> list[Event]:
         out = []
-        for reading in readings:
+        for reading in in_time_order(readings):
             if isinstance(reading, MatEdge):
                 if self._detector is not None:
                     raise ValueError("mat edges came to a pipeline timing from force alone")
@@ -191,7 +196,12 @@ class Pipeline:
         side = self._side_decisions(limit_s)
         while True:
             change_s = self._queue[0].time_s if self._queue and self._queue[0].time_s <= limit_s else None
-            if side and (change_s is None or side[0][0] < change_s):
+            landing_s = self._landing_due_s(limit_s)
+            if landing_s is not None and (change_s is None or landing_s <= change_s) \
+                    and not (side and side[0][0] < landing_s):
+                out += self._handle(self._phases.advance(landing_s))
+                out += self._early_landing()
+            elif side and (change_s is None or side[0][0] < change_s):
                 decided_s, event = side.pop(0)
                 out += self._handle(self._phases.advance(decided_s))
                 out += self._side_event(event)
@@ -201,6 +211,35 @@ class Pipeline:
                 break
         self._now_s = max(self._now_s, limit_s)
         return out + self._handle(self._phases.advance(limit_s))
+
+    def _landing_due_s(self, limit_s: float) -> float | None:
+        """When the open contact's landing metrics become final, if that is
+        no later than ``limit_s`` and they are not reported yet."""
+        if not self._has_force or self._phases is None or self._set_start_s is None:
+            return None
+        landing = self._phases.open_landing
+        if landing is None or self._landing_sent is not None and self._landing_sent[0] == landing[1]:
+            return None
+        # Never before the landing itself is believed (min_contact_s).
+        due_s = landing[1] + max(self.force_rules.landing_window_s, self.rules.min_contact_s)
+        due_s = max(due_s, self._now_s)
+        return due_s if due_s <= limit_s else None
+
+    def _early_landing(self) -> list[Event]:
+        landing = self._phases.open_landing
+        if landing is None or self._phases.in_flight:
+            return []  # the contact just ended (and reported its landing), or was undone
+        index, touchdown_s = landing
+        return self._landing_event(index, touchdown_s, touchdown_s + self.force_rules.landing_window_s)
+
+    def _landing_event(self, index: int, touchdown_s: float, end_s: float) -> list[Event]:
+        if self._landing_sent is not None and self._landing_sent[0] == touchdown_s:
+            return []
+        metrics = self._landing_metrics(touchdown_s, end_s)
+        self._landing_sent = touchdown_s, metrics
+        if not metrics:
+            return []
+        return [Landing(self._sets, index, touchdown_s, metrics)]
 
     def _side_decisions(self, limit_s: float) -> list[tuple[float, object]]:
         side = []
@@ -227,6 +266,10 @@ class Pipeline:
         out = []
         for item in items:
             if isinstance(item, Contact):
+                if item.landed and self._has_force and self._set_start_s is not None:
+                    # Ended before its landing window: the landing is final now.
+                    end_s = item.end_s if item.end_s is not None else self._now_s
+                    out += self._landing_event(item.index, item.start_s, end_s)
                 item = self._with_landing(item)
                 self._reps.contact(item)
                 out.append(item)
@@ -251,15 +294,20 @@ class Pipeline:
         if not self._has_force or contact.start_s is None:
             return contact
         end_s = contact.end_s if contact.end_s is not None else self._now_s
-        window_end_s = min(end_s, contact.start_s + self.force_rules.landing_window_s)
-        time_s, fz_n, _ = self._buffer.between(contact.start_s, window_end_s)
-        metrics = landing_metrics(time_s, fz_n, contact.start_s, self._body_weight_n(end_s),
-                                  self.force_rules)
+        if self._landing_sent is not None and self._landing_sent[0] == contact.start_s:
+            metrics = self._landing_sent[1]
+        else:
+            metrics = self._landing_metrics(contact.start_s, end_s)
         if metrics and not contact.landed:
             # Stepping on (or a drop onto an empty plate): its forces are
             # worth keeping, but it is not a jump's landing to rate.
             metrics.update(softness=None, rating=None)
         return replace(contact, landing=metrics) if metrics else contact
+
+    def _landing_metrics(self, touchdown_s: float, end_s: float) -> dict | None:
+        window_end_s = min(end_s, touchdown_s + self.force_rules.landing_window_s)
+        time_s, fz_n, _ = self._buffer.between(touchdown_s, window_end_s)
+        return landing_metrics(time_s, fz_n, touchdown_s, self._body_weight_n(end_s), self.force_rules)
 
     def _with_displacement(self, flight: Flight) -> Flight:
         """How far back the feet landed, from the centre of pressure; the
@@ -297,6 +345,33 @@ class Pipeline:
             self._set_reps += 1
             self._set_valid_reps += rep.valid
         return reps
+
+
+def in_time_order(readings: list[Reading]) -> list[Reading]:
+    """One batch's readings interleaved by time, force blocks cut at mat edges.
+
+    A source may hand over a whole step's mat edges before that step's force
+    (a simulator or a file does, for everything at once); fed that way, the
+    mat would look as if force had stopped coming, and the mat check would
+    compare a mat far ahead with a plate far behind.
+    """
+    edges = [r for r in readings if isinstance(r, MatEdge)]
+    blocks = [r for r in readings if isinstance(r, ForceBlock)]
+    if not edges or not blocks or len(edges) + len(blocks) != len(readings):
+        return readings  # nothing to interleave (or not readings: feed says so)
+    edges.sort(key=lambda edge: edge.time_s)
+    edge_times_s = np.array([edge.time_s for edge in edges])
+    keyed = [(edge.time_s, 1, order, edge) for order, edge in enumerate(edges)]
+    for block in blocks:
+        # Samples at an edge's very time go before it.
+        cuts = np.unique(np.searchsorted(block.time_s, edge_times_s, side="right"))
+        bounds = [0, *(int(c) for c in cuts if 0 < c < len(block.time_s)), len(block.time_s)]
+        for low, high in zip(bounds, bounds[1:]):
+            corners = None if block.corners_n is None else block.corners_n[low:high]
+            piece = ForceBlock(block.time_s[low:high], block.fz_n[low:high], corners)
+            keyed.append((float(piece.time_s[0]), 0, len(keyed), piece))
+    keyed.sort(key=lambda item: item[:3])
+    return [item[3] for item in keyed]
 
 
 def analyse(source, rules: TimingRules | None = None, force_rules: ForceRules | None = None,

@@ -22,7 +22,9 @@ class ForceRules:
         (VALD rejects SD > 2 kg-equivalent); below ``weigh_in_min_n`` nobody stands.
     landing_window_s:
         Landing metrics look at this long after touchdown (or the contact, if
-        shorter): landing peaks come 15-110 ms after touchdown.
+        shorter): landing peaks come 15-110 ms after touchdown. No longer, so
+        a landing is rated while the athlete is still on the mat: its rating
+        is known this long after touchdown, and on screen within 200 ms.
     impact_window_s, impact_min_bw, impact_drop_fraction:
         An impact peak is a local maximum of at least ``impact_min_bw`` within
         ``impact_window_s`` of touchdown, followed by a fall of at least
@@ -55,7 +57,7 @@ class ForceRules:
     weigh_in_s: float = 1.0
     weigh_in_max_sd_n: float = 20.0
     weigh_in_min_n: float = 200.0
-    landing_window_s: float = 0.2
+    landing_window_s: float = 0.15
     impact_window_s: float = 0.05
     impact_min_bw: float = 1.5
     impact_drop_fraction: float = 0.1
