@@ -77,13 +77,28 @@ def test_a_landing_is_reported_once_its_window_has_passed_while_still_on_the_mat
     assert not [e for e in after if isinstance(e, Contact) and e.start_s == touchdown_s]
 
 
-def test_a_contact_shorter_than_the_window_reports_its_landing_just_before_the_contact():
-    force, edges, touchdown_s = landing_session(rebound_contact_s=0.15)
-    events = Feeder(started(), force, edges).until(6.0)
-    kinds = [type(e).__name__ for e in events]
-    landing_at = next(i for i, e in enumerate(events) if isinstance(e, Landing) and e.touchdown_s == touchdown_s)
-    assert kinds[landing_at + 1] == "Contact" and events[landing_at + 1].start_s == touchdown_s
-    assert events[landing_at].landing == events[landing_at + 1].landing
+def test_a_contact_shorter_than_the_window_is_rated_as_early_as_a_long_one():
+    """Its take-off is not believed until min_flight_s later; the window ends at
+    that take-off edge, and the landing is still reported on time."""
+    force, edges, touchdown_s = landing_session(rebound_contact_s=0.08)
+    known_s = touchdown_s + ForceRules().landing_window_s + TimingRules().bounce_s
+    feeder = Feeder(started(), force, edges)
+    events = feeder.until(known_s + 0.002)
+    landings = [e for e in events if isinstance(e, Landing)]
+    assert [landing.touchdown_s for landing in landings] == [pytest.approx(touchdown_s)]
+    assert not [e for e in events if isinstance(e, Contact) and e.start_s == touchdown_s]
+    later = feeder.until(6.0)
+    contact = next(e for e in later if isinstance(e, Contact) and e.start_s == touchdown_s)
+    assert contact.end_s == pytest.approx(touchdown_s + 0.08)
+    assert contact.landing == landings[0].landing
+
+
+def test_a_landing_window_reaching_the_next_landing_is_refused():
+    rules = TimingRules()
+    too_long_s = rules.min_contact_s + rules.min_flight_s
+    with pytest.raises(ValueError, match="landing_window_s must be shorter"):
+        Pipeline(rules, ForceRules(landing_window_s=too_long_s))
+    Pipeline(rules, ForceRules(landing_window_s=too_long_s - 0.001))
 
 
 def test_every_landed_contact_gets_one_landing_first_with_the_same_numbers():

@@ -71,15 +71,15 @@ class PhaseTracker:
         return out
 
     @property
-    def open_landing(self) -> tuple[int, float] | None:
-        """The landing of the contact going on (or of a landing waiting to be
-        believed), unless a take-off from it is waiting to be believed: the
-        index its contact will have, and its touchdown time."""
+    def open_landing(self) -> tuple[int, float, float | None] | None:
+        """The landing of the contact going on, or of a landing waiting to be
+        believed: the index its contact will have, its touchdown time, and the
+        time of a take-off from it that is waiting to be believed (else None)."""
         phase, change = self._phase, self._tentative
-        if phase.kind == CONTACT and phase.landed and change is None:
-            return self._contacts + 1, phase.start_s
+        if phase.kind == CONTACT and phase.landed:
+            return self._contacts + 1, phase.start_s, None if change is None else change.time_s
         if phase.kind == FLIGHT and change is not None and change.contact:
-            return self._contacts + 1, change.time_s
+            return self._contacts + 1, change.time_s, None
         return None
 
     @property

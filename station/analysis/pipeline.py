@@ -54,6 +54,7 @@ class Pipeline:
                  plate_depth_m: float = DEFAULT_PLATE_DEPTH_M, body_mass_kg: float | None = None) -> None:
         self.rules = rules or TimingRules()
         self.force_rules = force_rules or ForceRules()
+        check_landing_window(self.rules, self.force_rules)
         self.plate_depth_m = plate_depth_m
         self._known_weight_n = None if body_mass_kg is None else body_mass_kg * G_M_PER_S2
         self._mat: MatTracker | None = None
@@ -229,8 +230,11 @@ class Pipeline:
         landing = self._phases.open_landing
         if landing is None or self._phases.in_flight:
             return []  # the contact just ended (and reported its landing), or was undone
-        index, touchdown_s = landing
-        return self._landing_event(index, touchdown_s, touchdown_s + self.force_rules.landing_window_s)
+        index, touchdown_s, takeoff_s = landing
+        # A take-off not yet believed still bounds the window: its contact,
+        # if it is believed, ends there; if not, the plate was empty anyway.
+        end_s = touchdown_s + self.force_rules.landing_window_s
+        return self._landing_event(index, touchdown_s, end_s if takeoff_s is None else min(end_s, takeoff_s))
 
     def _landing_event(self, index: int, touchdown_s: float, end_s: float) -> list[Event]:
         if self._landing_sent is not None and self._landing_sent[0] == touchdown_s:
@@ -345,6 +349,15 @@ class Pipeline:
             self._set_reps += 1
             self._set_valid_reps += rep.valid
         return reps
+
+
+def check_landing_window(rules: TimingRules, force_rules: ForceRules) -> None:
+    """A landing's window must end before the next landing can begin."""
+    shortest_s = rules.min_contact_s + rules.min_flight_s
+    if not force_rules.landing_window_s < shortest_s:
+        raise ValueError(f"landing_window_s must be shorter than min_contact_s + min_flight_s "
+                         f"({shortest_s:g} s), or a landing's window could reach the next landing; "
+                         f"it is {force_rules.landing_window_s:g}")
 
 
 def in_time_order(readings: list[Reading]) -> list[Reading]:

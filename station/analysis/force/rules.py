@@ -24,7 +24,10 @@ class ForceRules:
         Landing metrics look at this long after touchdown (or the contact, if
         shorter): landing peaks come 15-110 ms after touchdown. No longer, so
         a landing is rated while the athlete is still on the mat: its rating
-        is known this long after touchdown, and on screen within 200 ms.
+        is known this long after touchdown (plus the mat's bounce_s), which
+        with a source's 50 ms latency and a frame puts it on screen within
+        200 ms. Kept below min_contact_s + min_flight_s, so the window never
+        reaches the next landing.
     impact_window_s, impact_min_bw, impact_drop_fraction:
         An impact peak is a local maximum of at least ``impact_min_bw`` within
         ``impact_window_s`` of touchdown, followed by a fall of at least
@@ -57,7 +60,7 @@ class ForceRules:
     weigh_in_s: float = 1.0
     weigh_in_max_sd_n: float = 20.0
     weigh_in_min_n: float = 200.0
-    landing_window_s: float = 0.15
+    landing_window_s: float = 0.12
     impact_window_s: float = 0.05
     impact_min_bw: float = 1.5
     impact_drop_fraction: float = 0.1
