@@ -61,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--fullscreen", action="store_true", help="fill the whole screen")
     run.add_argument("--size", type=window_size, default=(1280, 720), metavar="WxH",
                      help="window size (default 1280x720)")
+    run.add_argument("--screenshots", type=Path, metavar="DIR",
+                     help="save the first frame of every screen state in DIR, as numbered PNGs")
     run.add_argument("--speed", type=positive_float, default=1.0, metavar="N",
                      help="run simulated or replayed time N times faster")
     run.add_argument("--duration", type=positive_float, metavar="S",
@@ -69,6 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
                      help="which simulated athlete and session (default 0)")
     run.add_argument("--zones", type=int, choices=(1, 2), default=2,
                      help="simulate a one- or two-zone mat (default 2)")
+    run.add_argument("--challenge", metavar="NAME|FILE",
+                     help="run a class challenge (tabata, amrap-60, emom-10, ladder, relay, "
+                          "or a .toml file; docs/challenges.md); with --headless")
+    run.add_argument("--class", dest="class_names", metavar="NAMES",
+                     help="the challenge's athletes in roster order, like \"Ann,Bob,Cy\"")
     run.add_argument("--config", type=Path, metavar="FILE", help="config file (TOML)")
 
     analyse = commands.add_parser("analyse", aliases=["analyze"], help="analyse a recording")
@@ -83,6 +90,13 @@ def build_parser() -> argparse.ArgumentParser:
                                                 help="config file (TOML)")
     simulate_device.add_parser(commands)
     doctor.add_parser(commands)
+    from station.commands import config_check
+    config_check.add_parser(commands)
+    from station.commands import athletes, sessions
+    sessions.add_parser(commands)
+    athletes.add_parser(commands)
+    from station.commands import export
+    export.add_parser(commands)
     return parser
 
 
@@ -103,6 +117,18 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "doctor":
             from station.commands.doctor import doctor
             return doctor(args)
+        if args.command == "config":
+            from station.commands.config_check import config_check
+            return config_check(args)
+        if args.command == "sessions":
+            from station.commands.sessions import sessions
+            return sessions(args)
+        if args.command == "athletes":
+            from station.commands.athletes import athletes
+            return athletes(args)
+        if args.command == "export":
+            from station.commands.export import export
+            return export(args)
         from station.commands.analyse import analyse
         return analyse(args)
     except UserError as error:

@@ -13,15 +13,18 @@ from pathlib import Path
 from station.analysis.force.rules import ForceRules
 from station.analysis.rules import TimingRules
 from station.errors import UserError
+from station.export.config import ExportConfig
 from station.hardware_config import FrontEndConfig, MatConfig, PlateConfig, SourcesConfig
 from station.kiosk.config import KioskConfig, SoundConfig
+from station.log.storage import StorageConfig
 
 DEFAULT_CONFIG_PATH = Path("/etc/jumpmat/station.toml")
 #: Each table of the file and what reads it.
 TABLES = {"timing": TimingRules.from_mapping, "force": ForceRules.from_mapping,
           "sources": SourcesConfig.from_table, "mat": MatConfig.from_table,
           "frontend": FrontEndConfig.from_table, "plate": PlateConfig.from_table,
-          "kiosk": KioskConfig.from_table, "sound": SoundConfig.from_table}
+          "kiosk": KioskConfig.from_table, "sound": SoundConfig.from_table,
+          "storage": StorageConfig.from_table, "export": ExportConfig.from_table}
 
 
 class ConfigError(UserError):
@@ -38,33 +41,75 @@ class Config:
     plate: PlateConfig = field(default_factory=PlateConfig)
     kiosk: KioskConfig = field(default_factory=KioskConfig)
     sound: SoundConfig = field(default_factory=SoundConfig)
+    storage: StorageConfig = field(default_factory=StorageConfig)
+    export: ExportConfig = field(default_factory=ExportConfig)
     path: Path | None = None
 
 
 def load_config(path: Path | None = None) -> Config:
-    """The config at ``path``; with None, the default file if it exists, else defaults."""
+    """The config at ``path``; with None, the default file if it exists, else defaults.
+    Raises ConfigError with the first problem."""
+    config, problems = read_config(path)
+    if problems:
+        raise ConfigError(problems[0])
+    return config
+
+
+def load_config_or_defaults(path: Path | None = None) -> tuple[Config, str | None]:
+    """For the kiosk, which must never stop over its config: the config with
+    defaults for the tables that have a problem, and what is wrong (or None)."""
+    config, problems = read_config(path)
+    if not problems:
+        return config, None
+    more = (f" {len(problems) - 1} more: run `station config check`." if len(problems) > 1 else "")
+    return config, f"{problems[0]}{more} Using the defaults instead."
+
+
+def read_config(path: Path | None = None) -> tuple[Config, list[str]]:
+    """The config at ``path`` and every problem in it, each naming its key and
+    what is allowed; a table with a problem takes its defaults."""
     if path is None:
         if not DEFAULT_CONFIG_PATH.exists():
-            return Config()
+            return Config(), []
         path = DEFAULT_CONFIG_PATH
     try:
         table = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"{path}: no such config file; give the path of an existing "
-                          "file or leave --config out to use the defaults.") from None
+        return Config(), [f"{path}: no such config file; give the path of an existing "
+                          "file or leave --config out to use the defaults."]
     except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read the config file ({error}).") from None
+        return Config(), [f"{path}: cannot read the config file ({error})."]
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: not valid TOML ({error}); fix the line it names.") from None
-    for name in table:
-        if name not in TABLES:
-            raise ConfigError(f"{path}: unknown section [{name}]; known sections: "
-                              f"{', '.join('[' + t + ']' for t in TABLES)}.")
+        return Config(), [f"{path}: not valid TOML ({error}); fix the line it names."]
+    problems = [f"{path}: unknown section [{name}]; known sections: "
+                f"{', '.join('[' + t + ']' for t in TABLES)}." for name in table if name not in TABLES]
     sections = {}
     for name, read in TABLES.items():
         try:
             sections[name] = read(table.get(name, {}))
         except (ValueError, TypeError) as error:
-            where = "" if str(error).startswith("[") else f"[{name}] "
-            raise ConfigError(f"{path}: {where}{error}.") from None
-    return Config(path=Path(path), **sections)
+            for each in _table_errors(read, table[name], error):
+                where = "" if str(each).startswith("[") else f"[{name}] "
+                problems.append(f"{path}: {where}{each}.")
+    return Config(path=Path(path), **sections), problems
+
+
+def _table_errors(read, table, whole_error: Exception) -> list[Exception]:
+    """Each key that is wrong among the table's other good keys; the whole
+    table's error when only a combination of keys is wrong."""
+    if not isinstance(table, dict):
+        return [whole_error]
+    suspects = [key for key in table if _error(read, {key: table[key]}) is not None]
+    # A key wrong alone may be right next to the others (a longer step_off_s
+    # allows a longer max_jump_flight_s): judge each with the good keys.
+    good = {key: value for key, value in table.items() if key not in suspects}
+    errors = [_error(read, {**good, key: table[key]}) for key in suspects]
+    return [error for error in errors if error is not None] or [whole_error]
+
+
+def _error(read, table: dict) -> Exception | None:
+    try:
+        read(table)
+    except (ValueError, TypeError) as error:
+        return error
+    return None

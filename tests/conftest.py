@@ -1,3 +1,4 @@
+import os
 import sys
 from pathlib import Path
 
@@ -5,6 +6,19 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 import pytest
+
+
+@pytest.fixture(autouse=True, scope="session")
+def data_dir_outside_home(tmp_path_factory):
+    """No test, nor any station it starts, writes into the real data folder:
+    the default one ($JUMPMAT_DATA_DIR) is a temporary folder."""
+    previous = os.environ.get("JUMPMAT_DATA_DIR")
+    os.environ["JUMPMAT_DATA_DIR"] = str(tmp_path_factory.mktemp("default-data"))
+    yield
+    if previous is None:
+        del os.environ["JUMPMAT_DATA_DIR"]
+    else:
+        os.environ["JUMPMAT_DATA_DIR"] = previous
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The live screen: readable layout at every size, a real window, quitting."""
+"""The kiosk's screens: readable layout at every size, what each shows, a real window."""
 
 import os
 import select
@@ -11,51 +11,19 @@ import numpy as np
 import pygame
 import pytest
 
-from station.analysis.events import Contact, Flight, Rep, SetEnd, Summary
+from kiosk_states import STATES, put_in, rated_board, rep
+from station.kiosk.app import KioskApp
 from station.kiosk.board import LiveBoard
-from station.kiosk.live import AMBER, BACKGROUND, BADGE, FLASH, PROMPT, TEXT
-from station.kiosk.screen import KioskScreen, render
+from station.kiosk.flow import Screen
+from station.kiosk.layout import AMBER, BACKGROUND, BADGE, FLASH, LABEL, PROMPT, RATING_COLOURS, RED, TEXT
+from station.kiosk import live
+from station.kiosk.screen import KioskScreen
 from station.kiosk.text import TextCache
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZES = [(800, 480), (1280, 720), (1920, 1080)]
-LONG_REASON = "paused 0.41 s on landing; jump forward at once (at most 0.30 s)"
-
-
-def rep(index, valid=True, reason=None, start_s=10.0, rebound_s=0.183):
-    back = Flight(2 * index - 1, start_s, start_s + 0.412, "backward")
-    rebound = Contact(2 * index, back.landing_s, back.landing_s + rebound_s, "back", True)
-    forward = Flight(2 * index, rebound.end_s, rebound.end_s + 0.398, "forward")
-    return Rep(index, 2, back, rebound, forward, valid, reason)
-
-
-def full_board():
-    """Everything at once: a set behind, valid reps, an invalid last rep with a long reason, simulated."""
-    board = LiveBoard(simulated=True)
-    board.apply(SetEnd(1, 0.0, 9.0, 13, 12, "step_off"))
-    for index in range(1, 12):
-        board.apply(rep(index, start_s=10.0 + index))
-    board.apply(rep(12, valid=False, reason=LONG_REASON, rebound_s=0.41))
-    return board
-
-
-def boards():
-    """Boards whose layouts differ: each must fit at every size."""
-    empty = LiveBoard()
-    many = LiveBoard(simulated=True)
-    for index in range(1, 129):
-        many.apply(rep(index, start_s=float(index)))
-    for index in range(129, 229):
-        many.apply(rep(index, valid=False, reason="x", start_s=float(index)))
-    many.apply(rep(229, valid=False, reason="a flight of 1.25 s is longer than any jump (at most 0.90 s)",
-                   start_s=229.0, rebound_s=1.234))
-    between = full_board()
-    between.apply(SetEnd(2, 9.0, 30.0, 12, 11, "step_off"))
-    finished = full_board()
-    finished.apply(SetEnd(2, 9.0, 30.0, 12, 11, "end"))
-    finished.apply(Summary(reps=25, valid_reps=23, flights=50, duration_s=30.0))
-    return {"full": full_board(), "empty": empty, "many": many,
-            "between sets": between, "finished": finished}
+# A laptop window of any shape in between, and the 7" panel's 1024x600 cousin.
+BETWEEN = [(1024, 600), (1000, 740), (1366, 768), (1600, 900), (900, 560)]
 
 
 @pytest.fixture
@@ -68,11 +36,16 @@ def video(monkeypatch):
     pygame.display.quit()
 
 
-@pytest.fixture
-def screen(video):
-    screen = KioskScreen((1280, 720))
-    yield screen
-    screen.close()
+def app_of(size):
+    return KioskApp(KioskScreen(size), LiveBoard())
+
+
+def drawn_state(name, size):
+    """The app drawn in state ``name`` at ``size``: the window's surface and the text rects."""
+    app = app_of(size)
+    screen, now_s = put_in(app, name)
+    rects = app.draw(screen, now_s)
+    return app.screen.surface.copy(), rects  # a copy: the next window reuses the display surface
 
 
 def pixels_of(surface, colour, area=None):
@@ -81,82 +54,171 @@ def pixels_of(surface, colour, area=None):
     return pygame.mask.from_threshold(part, colour, (1, 1, 1, 255)).count()
 
 
-def drawn(board, size=(1280, 720), highlight=False):
-    surface = pygame.Surface(size)
-    rects = render(surface, board, TextCache(), highlight=highlight)
-    return surface, rects
+def count_rect(rects):
+    return max(rects, key=lambda rect: rect.height)
 
 
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("name", boards().keys())
-def test_every_text_lies_inside_the_screen(video, size, name):
-    surface, rects = drawn(boards()[name], size)
+@pytest.mark.parametrize("size", SIZES + BETWEEN)
+@pytest.mark.parametrize("name", STATES)
+def test_every_text_of_every_screen_lies_inside_the_window(video, size, name):
+    surface, rects = drawn_state(name, size)
     assert rects and all(surface.get_rect().contains(rect) for rect in rects)
 
 
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("name", boards().keys())
-def test_no_two_texts_overlap(video, size, name):
-    _, rects = drawn(boards()[name], size)
+@pytest.mark.parametrize("size", SIZES + BETWEEN)
+@pytest.mark.parametrize("name", STATES)
+def test_no_two_texts_of_any_screen_overlap(video, size, name):
+    _, rects = drawn_state(name, size)
     overlaps = [(a, b) for i, a in enumerate(rects) for b in rects[i + 1:] if a.colliderect(b)]
     assert overlaps == []
 
 
-@pytest.mark.parametrize("size", SIZES)
-def test_the_count_is_about_half_the_screen_high_on_the_left(video, size):
-    surface, rects = drawn(full_board(), size)
-    count = max(rects, key=lambda rect: rect.height)
-    assert 0.4 <= count.height / size[1] <= 0.6
+@pytest.mark.parametrize("size", SIZES + BETWEEN)
+@pytest.mark.parametrize("name", ["live full", "live hard"])
+def test_the_count_is_at_least_forty_percent_of_the_screen_high_on_the_left(video, size, name):
+    surface, rects = drawn_state(name, size)
+    count = count_rect(rects)
+    assert count.height >= 0.40 * size[1]
     assert count.right <= size[0] // 2
+
+
+@pytest.mark.parametrize("size", SIZES + BETWEEN)
+def test_a_three_digit_count_still_takes_a_quarter_of_the_screen_height(video, size):
+    _, rects = drawn_state("live many", size)
+    assert count_rect(rects).height >= 0.25 * size[1]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_under_two_banners_the_count_still_takes_over_a_third_of_the_screen(video, size):
+    _, rects = drawn_state("live hard two banners", size)
+    assert count_rect(rects).height >= 0.35 * size[1]
+
+
+def test_the_count_shows_the_valid_reps_in_white(video):
+    surface, rects = drawn_state("live full", (1280, 720))
+    count = count_rect(rects)
     assert pixels_of(surface, TEXT, count) > 0.1 * count.width * count.height
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_text_grows_with_the_screen_height(video, size):
+    _, rects = drawn_state("summary", size)
+    _, small = drawn_state("summary", (800, 480))
+    assert max(r.height for r in rects) / size[1] == pytest.approx(max(r.height for r in small) / 480, abs=0.02)
+
+
+@pytest.mark.parametrize("name", STATES)
+def test_a_second_frame_of_an_unchanged_state_renders_no_new_text(video, name):
+    app = app_of((1280, 720))
+    screen, now_s = put_in(app, name)
+    app.draw(screen, now_s)
+    before = app.fonts.renders
+    app.draw(screen, now_s)
+    assert app.fonts.renders == before
 
 
 def test_a_new_rep_lights_the_count_up(video):
     board = LiveBoard()
-    board.apply(rep(1))
-    surface, rects = drawn(board, highlight=True)
-    count = max(rects, key=lambda rect: rect.height)
+    for event in rep(1):
+        board.apply(event)
+    surface = pygame.Surface((1280, 720))
+    rects = live.render(surface, board, TextCache(), highlight=True)
+    count = count_rect(rects)
     assert pixels_of(surface, FLASH, count) > 0 and pixels_of(surface, TEXT, count) == 0
 
 
-def test_the_simulated_badge_shows_only_for_simulated_readings(video):
-    simulated, _ = drawn(LiveBoard(simulated=True))
-    real, _ = drawn(LiveBoard(simulated=False))
-    assert pixels_of(simulated, BADGE) > 0 and pixels_of(real, BADGE) == 0
+def test_simulated_readings_get_a_banner_across_the_top_and_real_ones_none(video):
+    simulated, _ = drawn_state("attract long name", (1280, 720))
+    real, _ = drawn_state("attract", (1280, 720))
+    top = pygame.Rect(0, 0, 1280, 40)
+    assert pixels_of(simulated, BADGE, top) > 0.5 * top.width * top.height
+    assert pixels_of(real, BADGE) == 0
+
+
+def test_a_fault_banner_comes_before_the_simulated_one_and_both_show(video):
+    surface, _ = drawn_state("live hard two banners", (1280, 720))
+    first, second = pygame.Rect(0, 0, 1280, 45), pygame.Rect(0, 55, 1280, 40)
+    assert pixels_of(surface, RED, first) > 0.5 * first.width * first.height
+    assert pixels_of(surface, BADGE, second) > 0.5 * second.width * second.height
 
 
 def test_an_invalid_last_rep_puts_an_amber_band_at_the_bottom(video):
-    surface, _ = drawn(full_board())
-    bottom = pygame.Rect(0, 620, 1280, 100)
+    surface, _ = drawn_state("live full", (1280, 720))
+    bottom = pygame.Rect(0, 640, 1280, 60)
     assert pixels_of(surface, AMBER, bottom) > 0.5 * bottom.width * bottom.height
 
 
-def test_off_the_mat_the_bottom_band_asks_the_athlete_to_step_on(video):
-    surface, _ = drawn(LiveBoard())
-    bottom = pygame.Rect(0, 620, 1280, 100)
+def test_the_attract_screen_asks_the_athlete_to_step_on(video):
+    surface, _ = drawn_state("attract", (1280, 720))
+    bottom = pygame.Rect(0, 640, 1280, 60)
     assert pixels_of(surface, PROMPT, bottom) > 0.5 * bottom.width * bottom.height
+
+
+def test_the_attract_figure_moves(video):
+    app = app_of((1280, 720))
+    app.draw(Screen.ATTRACT, 0.3)
+    standing = app.screen.surface.copy()
+    app.draw(Screen.ATTRACT, 1.45)   # in the air, jumping back
+    moved = pygame.Rect(0, 120, 500, 450)
+    assert pixels_of(standing, TEXT, moved) > 0
+    difference = np.abs(pygame.surfarray.array3d(standing).astype(int)
+                        - pygame.surfarray.array3d(app.screen.surface).astype(int))
+    assert difference[moved.left:moved.right, moved.top:moved.bottom].any()
 
 
 def test_on_the_mat_with_a_valid_last_rep_the_bottom_band_is_empty(video):
     board = LiveBoard()
-    board.apply(rep(1))
-    surface, _ = drawn(board)
+    for event in rep(1):
+        board.apply(event)
+    surface = pygame.Surface((1280, 720))
+    live.render(surface, board, TextCache())
     bottom = pygame.Rect(0, 620, 1280, 100)
     assert pixels_of(surface, BACKGROUND, bottom) == bottom.width * bottom.height
 
 
-def test_a_frame_of_an_unchanged_board_renders_no_new_text(video):
-    fonts = TextCache()
-    surface = pygame.Surface((1280, 720))
-    board = full_board()
-    render(surface, board, fonts)
-    before = fonts.renders
-    render(surface, board, fonts)
-    assert fonts.renders == before
+@pytest.mark.parametrize("rating", ["soft", "firm", "hard"])
+def test_the_last_landing_shows_as_a_traffic_light_in_its_colour(video, rating):
+    app = app_of((1280, 720))
+    app.board = rated_board(rating)
+    app.draw(Screen.LIVE, 19.0)
+    light_row = pygame.Rect(560, 360, 720, 110)
+    assert pixels_of(app.screen.surface, RATING_COLOURS[rating], light_row) > 3000
+    others = [colour for other, colour in RATING_COLOURS.items() if other != rating]
+    assert all(pixels_of(app.screen.surface, colour, light_row) == 0 for colour in others)
+
+
+def test_a_hard_landing_adds_one_cue_under_its_word(video):
+    hard, hard_rects = drawn_state("live hard", (1280, 720))
+    soft, soft_rects = drawn_state("live soft force", (1280, 720))
+    assert len(hard_rects) == len(soft_rects) + 1
+
+
+def test_the_force_trace_is_drawn_from_the_readings(video):
+    with_force, _ = drawn_state("live hard", (1280, 720))
+    app = app_of((1280, 720))
+    app.board = rated_board()
+    app.board.trace = type(app.board.trace)()
+    app.draw(Screen.LIVE, 19.0)
+    trace_box = pygame.Rect(570, 500, 390, 110)
+    assert pixels_of(with_force, LABEL, trace_box) > 200
+    assert pixels_of(app.screen.surface, LABEL, trace_box) < 100   # the label only
+
+
+def test_the_summary_has_a_bar_per_rep_in_its_landing_colour(video):
+    surface, _ = drawn_state("summary", (1280, 720))
+    chart = pygame.Rect(0, 500, 1280, 220)
+    for colour in RATING_COLOURS.values():
+        assert pixels_of(surface, colour, chart) > 1000
+
+
+def test_the_summary_without_load_cells_has_white_bars(video):
+    surface, _ = drawn_state("summary without force", (1280, 720))
+    chart = pygame.Rect(0, 560, 1280, 160)
+    assert pixels_of(surface, TEXT, chart) > 5000 and pixels_of(surface, RATING_COLOURS["soft"], chart) == 0
 
 
 def test_a_frame_saves_as_a_screenshot(video, tmp_path):
-    surface, _ = drawn(full_board())
+    surface, _ = drawn_state("live full", (1280, 720))
     pygame.image.save(surface, tmp_path / "kiosk.png")
     saved = pygame.image.load(tmp_path / "kiosk.png")
     assert saved.get_size() == (1280, 720)
@@ -165,7 +227,7 @@ def test_a_frame_saves_as_a_screenshot(video, tmp_path):
 
 def test_the_window_has_the_size_asked_for(video):
     screen = KioskScreen((800, 480))
-    assert pygame.display.get_surface().get_size() == (800, 480)
+    assert pygame.display.get_surface().get_size() == (800, 480) == screen.size
     screen.close()
 
 
@@ -177,59 +239,25 @@ def test_full_screen_takes_the_desktop_size(video):
     screen.close()
 
 
-def test_the_highlight_of_a_new_rep_fades_after_half_a_second(video):
-    now_s = [100.0]
-    screen = KioskScreen((1280, 720), clock_s=lambda: now_s[0])
-    board = LiveBoard()
-    board.apply(rep(1))
-    screen.draw(board)
-    lit = pixels_of(pygame.display.get_surface(), FLASH)
-    now_s[0] += 0.6
-    screen.draw(board)
-    assert lit > 0 and pixels_of(pygame.display.get_surface(), FLASH) == 0
-    screen.close()
 
-
-def test_poll_without_events_does_not_ask_to_quit(screen):
-    pygame.event.clear()
-    assert screen.poll() is False
-
-
-def test_closing_the_window_asks_to_quit(screen):
-    pygame.event.post(pygame.event.Event(pygame.QUIT))
-    assert screen.poll() is True
-
-
-@pytest.mark.parametrize("key, mod", [(pygame.K_ESCAPE, 0), (pygame.K_q, pygame.KMOD_LCTRL)])
-def test_escape_or_ctrl_q_asks_to_quit(screen, key, mod):
-    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=mod))
-    assert screen.poll() is True
-
-
-def test_q_alone_does_not_ask_to_quit(screen):
-    pygame.event.clear()
-    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_q, mod=0))
-    assert screen.poll() is False
-
-
-# Draws a board in a real window, says so, and keeps it up until stdin closes.
+# Draws the kiosk in a real window, says so, and keeps it up until stdin closes.
 WINDOW_CHILD = """
 import sys
 import pygame
-from station.analysis.events import Contact, Flight, Rep
+from station.analysis.events import Contact, Flight, Rep, SetStart
+from station.kiosk.app import KioskApp
 from station.kiosk.board import LiveBoard
 from station.kiosk.screen import KioskScreen
 
-board = LiveBoard(simulated=True)
-board.apply(Rep(1, 1, Flight(1, 1.0, 1.412, "backward"), Contact(2, 1.412, 1.595, "back", True),
-                Flight(2, 1.595, 1.993, "forward"), True, None))
-screen = KioskScreen((1280, 720))
-for _ in range(5):
-    screen.poll()
-    screen.draw(board)
-print("drawn", pygame.display.get_driver(), flush=True)
+app = KioskApp(KioskScreen((1280, 720)), LiveBoard(simulated=True))
+app.on_event(SetStart(1, 0.5))
+app.on_event(Rep(1, 1, Flight(1, 1.0, 1.412, "backward"), Contact(2, 1.412, 1.595, "back", True),
+                 Flight(2, 1.595, 1.993, "forward"), True, None))
+for frame in range(5):
+    app.frame(3.0 + frame / 60)
+print("drawn", pygame.display.get_driver(), app.flow.screen.value, flush=True)
 sys.stdin.read()
-screen.close()
+app.close()
 """
 
 
@@ -246,7 +274,7 @@ def test_the_screen_draws_in_a_real_x_window(tmp_path):
         env = dict(os.environ, DISPLAY=display, SDL_VIDEODRIVER="x11", SDL_AUDIODRIVER="dummy")
         child = subprocess.Popen([sys.executable, "-c", WINDOW_CHILD], cwd=ROOT, env=env, text=True,
                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        assert line_within(child.stdout, 20.0) == "drawn x11"
+        assert line_within(child.stdout, 20.0) == "drawn x11 live"
         if shutil.which("xwd"):
             dump = subprocess.run(["xwd", "-root", "-silent", "-display", display],
                                   capture_output=True, check=True, timeout=20).stdout

@@ -9,6 +9,7 @@ import numpy as np
 from station.commands.calibrate import calibrate
 from station.config import load_config
 from station.errors import UserError
+from station.log.storage import data_dir_for
 from station.sources.loadcell.protocol import Samples
 
 CONNECT_WAIT_S = 3.0
@@ -44,6 +45,7 @@ def wait_connected(link, timeout_s: float = CONNECT_WAIT_S) -> bool:
 def calibrate_device(args) -> int:
     from station.sources.loadcell.link import FrontEndLink
     config = load_config(getattr(args, "config", None))
+    args.data_dir = data_dir_for(args, config)  # --data-dir, else [storage] data_dir, else the default
     link = FrontEndLink(args.device or config.frontend.port or None, rate_hz=config.frontend.rate_hz)
     link.start()
     try:

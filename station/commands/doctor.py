@@ -1,5 +1,8 @@
 """`station doctor`: what hardware this computer has, and what to do about
-anything missing. Every check prints one line; a problem says what to do."""
+anything missing. Every check prints one line; a problem says what to do.
+
+The checks of the machine itself (display, sound, clock, the service's last
+crash) are in station/service/checks.py."""
 
 from __future__ import annotations
 
@@ -9,8 +12,9 @@ from pathlib import Path
 
 from station.config import load_config
 from station.errors import UserError
-
-OK, PROBLEM, NOTE = "ok", "PROBLEM", "note"
+from station.log.storage import data_dir_for
+from station.service import checks
+from station.service.checks import NOTE, OK, PROBLEM
 
 
 def add_parser(subparsers) -> None:
@@ -29,8 +33,8 @@ def check_config(args) -> tuple[str, str, object]:
     return OK, (f"config: {where}; mat = {config.sources.mat}, force = {config.sources.force}"), config
 
 
-def check_gpio() -> tuple[str, str]:
-    chips = sorted(glob.glob("/dev/gpiochip*"))
+def check_gpio(pattern: str = "/dev/gpiochip*") -> tuple[str, str]:
+    chips = sorted(glob.glob(pattern))
     if not chips:
         return NOTE, "GPIO: no /dev/gpiochip* here (not a Raspberry Pi?); use --mat chronopic:PORT or simulated"
     return OK, f"GPIO: {', '.join(chips)}"
@@ -90,9 +94,13 @@ def check_disk(data_dir) -> tuple[str, str]:
 def doctor(args, say=print) -> int:
     status, line, config = check_config(args)
     results = [(status, line), check_gpio(), *check_serial()]
+    data_dir = args.data_dir if config is None else data_dir_for(args, config)
     if config is not None and "frontend" in (config.sources.mat_kind, config.sources.force_kind):
-        results += [check_frontend(config), check_calibration(args.data_dir)]
-    results.append(check_disk(args.data_dir))
+        results += [check_frontend(config), check_calibration(data_dir)]
+    results.append(check_disk(data_dir))
+    results += checks.check_display()
+    results += checks.check_audio(muted=config is not None and config.sound.mute)
+    results += [checks.check_clock(), checks.check_last_crash()]
     for status, line in results:
         say(f"{status:>7}  {line}")
     return 1 if any(status == PROBLEM for status, _ in results) else 0

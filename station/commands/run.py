@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import signal
 import threading
 import time
@@ -10,13 +11,17 @@ import time
 from station.analysis.events import Summary
 from station.analysis.pipeline import Pipeline
 from station.app import StationLoop
+from station.challenge.headless import HeadlessChallenge, challenge_from_args
 from station.cli import print_json
-from station.config import load_config
+from station.config import load_config_or_defaults
 from station.errors import UserError
+from station.log.run_log import RunLog, open_run_log
+from station.log.storage import data_dir_for
 from station.report import summary_line
 from station.sources.choose import choose_sources, open_source as open_chosen
+from station.service.notify import Notifier
 
-FRAME_RATE_HZ = 60
+LOG = logging.getLogger("station")
 #: Headless runs have no frame clock; 10 ms keeps the event latency far below
 #: anything a person notices while leaving the CPU idle.
 HEADLESS_STEP_S = 0.01
@@ -28,7 +33,8 @@ def open_source(args, config):
         return RecordingSource(read_recording(args.replay))
     simulated = "simulated" if args.simulate else None
     choice = choose_sources(config, args.mat or simulated, args.force or simulated)
-    return open_chosen(config, choice, seed=args.seed, zones_count=args.zones, data_dir=args.data_dir)
+    return open_chosen(config, choice, seed=args.seed, zones_count=args.zones,
+                       data_dir=data_dir_for(args, config))
 
 
 def pipeline_for(config) -> Pipeline:
@@ -36,47 +42,52 @@ def pipeline_for(config) -> Pipeline:
 
 
 def run(args) -> int:
-    config = load_config(args.config)
+    # A broken config must not stop an appliance (systemd would restart it
+    # forever): run on the defaults for what is broken and say so.
+    config, config_problem = load_config_or_defaults(args.config)
+    if config_problem:
+        LOG.warning("%s", config_problem)
+    chosen_challenge = challenge_from_args(args)  # checked before any hardware opens
     source = open_source(args, config)
-    with stop_on_signals() as stop:
+    log = open_run_log(args, config, source)
+    with stop_on_signals() as stop, contextlib.closing(log):
         if args.headless:
-            loop = StationLoop(source, pipeline_for(config), print_json, args.speed, args.duration)
+            show, challenge = print_json, None
+            if chosen_challenge is not None:
+                challenge = HeadlessChallenge(*chosen_challenge, config.timing, print_json)
+                show = challenge.on_event
+            loop = StationLoop(source, pipeline_for(config), log.showing(show), args.speed,
+                               args.duration, on_readings=log.on_readings)
+            log.started(loop, config)
+            if challenge is not None:
+                return drive(loop, stop, challenge.stepper(loop, stop, HEADLESS_STEP_S))
             return drive(loop, stop, lambda: time.sleep(HEADLESS_STEP_S))
-        return run_kiosk(source, config, args, stop)
+        return run_kiosk(source, config, args, stop, config_problem, log)
 
 
-def run_kiosk(source, config, args, stop: threading.Event) -> int:
-    from station.kiosk.board import LiveBoard
-    from station.kiosk.screen import KioskScreen
-    import pygame
-
-    board = LiveBoard(simulated=source.simulated)
+def run_kiosk(source, config, args, stop: threading.Event, config_problem: str | None = None,
+              log: RunLog | None = None) -> int:
+    """``log``: the run's session log (every event is logged before it is shown)."""
+    log = log or RunLog(None)
+    from station.kiosk.app import open_app
+    try:
+        app = open_app(source, config, args, config_problem)
+    except UserError:
+        source.close()
+        raise
 
     def on_event(event):
-        board.apply(event)
+        app.on_event(event)
         if isinstance(event, Summary):
             print(summary_line(event), flush=True)
 
+    loop = StationLoop(source, pipeline_for(config), log.showing(on_event), args.speed,
+                       args.duration, on_readings=app.readings_too(log.on_readings))
+    log.started(loop, config)
     try:
-        screen = KioskScreen(None if args.fullscreen else args.size, fullscreen=args.fullscreen)
-    except pygame.error as error:
-        source.close()
-        raise UserError(f"No screen could be opened ({error}); run it from the Pi's console or "
-                        "a desktop, or use --headless.") from None
-    loop = StationLoop(source, pipeline_for(config), on_event, args.speed, args.duration)
-    frames = pygame.time.Clock()
-
-    def frame():
-        if screen.poll():
-            stop.set()
-        board.device_problem = loop.problem
-        screen.draw(board)
-        frames.tick(FRAME_RATE_HZ)
-
-    try:
-        return drive(loop, stop, frame)
+        return drive(loop, stop, lambda: app.between_steps(loop, stop))
     finally:
-        screen.close()
+        app.close()
 
 
 @contextlib.contextmanager
@@ -93,9 +104,21 @@ def stop_on_signals():
             signal.signal(sig, handler)
 
 
-def drive(loop: StationLoop, stop: threading.Event, between_steps) -> int:
-    """Step until the data or the duration ends or a stop is asked, then finish."""
+def drive(loop: StationLoop, stop: threading.Event, between_steps, notifier: Notifier | None = None) -> int:
+    """Step until the data or the duration ends or a stop is asked, then finish.
+
+    Under systemd: ready once the loop runs (screen and sources are up), a
+    watchdog ping from the loop's own turns, so a hung loop gets restarted,
+    the device problem as the status line, and stopping at the end."""
+    notifier = notifier or Notifier()
+    notifier.ready("running")
+    shown = None
     while loop.step() and not stop.is_set():
+        notifier.keep_alive()
+        if loop.problem != shown:
+            shown = loop.problem
+            notifier.status(shown or "running")
         between_steps()
+    notifier.stopping()
     loop.finish()
     return 0

@@ -1,7 +1,9 @@
 """What is shown: the kiosk's screens, drawn from the pipeline's events.
 
-``board`` keeps the state a screen shows and needs no display; ``live`` draws
-it as the live page; ``screen`` puts that page in a window or on the console.
+``board`` keeps the state the screens show and needs no display; ``flow``
+picks the screen; ``attract``, ``weigh_in``, ``live``, ``summary`` and
+``picker`` draw them under the ``banners``; ``app`` runs a frame of it all in
+the window of ``screen``. docs/kiosk.md tells the whole story.
 """
 
 import os

@@ -206,6 +206,12 @@ def write_recording(path, recording: Recording) -> None:
 
 
 def _recording_text(recording: Recording) -> str:
+    return "\n".join(header_lines(recording) + row_lines(recording)) + "\n"
+
+
+def header_lines(recording: Recording) -> list[str]:
+    """The version line, the metadata and the header row of ``recording``'s
+    file: with ``row_lines``, what lets a file be written a piece at a time."""
     lines = [f"# jumpmat-recording {FORMAT_VERSION}"]
     for key, value in recording.metadata.items():
         line = f"# {key}: {value}"
@@ -214,20 +220,25 @@ def _recording_text(recording: Recording) -> str:
             raise ValueError(f"metadata {key!r}: {value!r} cannot be written as one line")
         lines.append(line)
     names = [TIME_COLUMN, *(MAT_COLUMNS[zone] for zone in recording.zones)]
+    if recording.corners_n is not None:
+        names += CORNER_COLUMNS
+    elif recording.fz_n is not None:
+        names.append(FZ_COLUMN)
+    return lines + [",".join(names)]
+
+
+def row_lines(recording: Recording) -> list[str]:
+    """One line of text per row of ``recording``, as format 1 writes them."""
     columns = [recording.time_s, *(recording.mat[zone] for zone in recording.zones)]
     force = []
     if recording.corners_n is not None:
-        names += CORNER_COLUMNS
         force = list(recording.corners_n.T)
     elif recording.fz_n is not None:
-        names.append(FZ_COLUMN)
         force = [recording.fz_n]
-    lines.append(",".join(names))
     table = np.column_stack(columns + force).tolist()
     full = "%.6f" + ",%d" * len(recording.zones) + ",%.2f" * len(force)
     mat_only = "%.6f" + ",%d" * len(recording.zones) + "," * len(force)
     mat_width = 1 + len(recording.zones)
     holes = np.isnan(recording.fz_n) if force else np.zeros(len(table), bool)
-    lines += [mat_only % tuple(row[:mat_width]) if hole else full % tuple(row)
-              for row, hole in zip(table, holes.tolist())]
-    return "\n".join(lines) + "\n"
+    return [mat_only % tuple(row[:mat_width]) if hole else full % tuple(row)
+            for row, hole in zip(table, holes.tolist())]

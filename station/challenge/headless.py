@@ -1,0 +1,97 @@
+"""A challenge under ``station run --headless --challenge NAME``: JSON lines out.
+
+The challenge starts at once, when the run starts (the athlete is already on
+the mat, or steps on while the first interval's clock runs, as in a class),
+and the run ends when the challenge's ranking is out. Every pipeline event is
+printed as usual; of the challenge's own events, each finished interval
+("interval") and the ranking ("ranking") are printed (docs/json-output.md).
+A run that ends first (Ctrl-C, --duration, the end of a replay) aborts the
+challenge with what was done; either way the run's summary is the last line.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Callable
+
+from station.analysis.events import Rep, Summary
+from station.analysis.rules import TimingRules
+from station.app import StationLoop
+from station.challenge.definition import Definition, load_challenge
+from station.challenge.engine import ChallengeEngine, settle_time_s
+from station.challenge.events import ChallengeFinished
+from station.challenge.roster import class_roster, parse_class
+from station.challenge.scores import IntervalResult
+from station.errors import UserError
+
+PRINTED = (IntervalResult, ChallengeFinished)
+
+
+def challenge_from_args(args) -> tuple[Definition, list[str]] | None:
+    """The challenge and roster of ``--challenge`` and ``--class``, checked
+    before any hardware is opened; None without ``--challenge``."""
+    if args.challenge is None:
+        if args.class_names is not None:
+            raise UserError("--class names the athletes of a challenge; add --challenge NAME.")
+        return None
+    if not args.headless:
+        raise UserError("--challenge runs with --headless; the kiosk screen shows single sets.")
+    definition = load_challenge(args.challenge)
+    names = None if args.class_names is None else parse_class(args.class_names)
+    roster = class_roster(definition, names)
+    definition.plan(len(roster))  # a plan too big for the roster is the user's to fix
+    return definition, roster
+
+
+class HeadlessChallenge:
+    """Feeds the pipeline's reps to a challenge engine and prints what matters.
+
+    emit:
+        prints one event (``station.cli.print_json``).
+
+        challenge = HeadlessChallenge(load_challenge("tabata"), ["Ann"], rules, print_json)
+        loop = StationLoop(source, pipeline, challenge.on_event, speed=20)
+        drive(loop, stop, challenge.stepper(loop, stop, 0.01))   # starts the challenge
+    """
+
+    def __init__(self, definition: Definition, roster: list[str], rules: TimingRules,
+                 emit: Callable) -> None:
+        self.definition, self.roster, self.rules, self.emit = definition, roster, rules, emit
+        self.engine: ChallengeEngine | None = None
+        self.loop: StationLoop | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.engine is not None and self.engine.status == "finished"
+
+    def stepper(self, loop: StationLoop, stop: threading.Event,
+                sleep_s: float) -> Callable[[], None]:
+        """Start the challenge at the start of the run; the returned function,
+        called between the loop's steps, moves it on and asks the run to stop
+        once the ranking is out."""
+        self.loop = loop
+        self.engine = ChallengeEngine(self.definition, self.roster,
+                                      settle_time_s(self.rules, loop.latency_s))
+        self._print(self.engine.start(loop.start_s))
+
+        def between_steps() -> None:
+            self._print(self.engine.tick(loop.now_s))
+            if self.finished:
+                stop.set()
+            else:
+                time.sleep(sleep_s)
+        return between_steps
+
+    def on_event(self, event) -> None:
+        if self.engine is not None and isinstance(event, Summary) and not self.finished:
+            # The run ended first: the ranking of what was done, before the summary.
+            self._print(self.engine.abort(self.loop.now_s))
+        self.emit(event)
+        if self.engine is not None and isinstance(event, Rep):
+            self._print(self.engine.rep(event))
+
+    def _print(self, events: list) -> None:
+        for event in events:
+            if isinstance(event, PRINTED):
+                self.emit(event)

@@ -1,0 +1,237 @@
+"""``export_log``: the session log onto a USB stick (or any folder).
+
+The export is a new folder ``JumpMat-2026-11-24T1805`` (``-2``, ``-3``... if
+taken) holding reps.csv, phases.csv, sessions.csv, challenges.csv, a chart per
+session and athlete, the sets' raw recordings that still exist, and
+summary.json, written last. Only once all of it is on the stick is the export
+recorded in the log's ``exports`` table. If the stick fails, what this export
+wrote is taken back as far as the stick allows, and a StickError says what to
+do; exporting again writes a new folder. docs/export.md describes the folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from station.errors import UserError
+from station.export.atomic import StickWriter
+from station.export.chart import ChartData, ChartRep, render_chart
+from station.export.csv_safe import csv_chunks, safe_file_name
+from station.export.recordings import recordings_to_copy
+from station.export.selection import SINCE_LAST, Selection, athlete_ids_named, last_export_time
+from station.export.summary import summary_json
+from station.export.tables import all_tables
+
+SUMMARY_FILE = "summary.json"
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote: its folder, how many reps, files and bytes."""
+
+    folder: Path
+    reps: int
+    files: int
+    bytes_written: int
+    since: datetime | None
+
+
+def export_log(conn: sqlite3.Connection, data_dir: Path, dest_root: Path,
+               since: datetime | str | None = None, athlete: str | None = None,
+               now: datetime | None = None, writer: StickWriter | None = None,
+               progress: Callable[[int, int], None] | None = None) -> ExportResult:
+    """Export the session log in ``conn`` into a new folder under ``dest_root``.
+
+    ``data_dir``: where the raw recordings are (``sets.recording_path`` is
+    relative to it). ``since``: a datetime (naive means local time), "last"
+    (since the last export; everything if there was none) or None
+    (everything). ``athlete``: only this athlete's rows, by name, any case.
+    ``now``: the export's time (folder name, ``exports`` row). ``progress``:
+    called with (files written, files in all) after each file.
+    Raises StickError when the destination fails, UserError for an unknown
+    athlete or a destination that is not a folder.
+
+    Example::
+
+        result = export_log(conn, data_dir, Path("/media/USB"), since="last")
+    """
+    now = now or datetime.now(timezone.utc)
+    if not Path(dest_root).is_dir():
+        raise UserError(f"{dest_root} is not a folder: give an existing folder or a mounted stick.")
+    with _snapshot(conn):
+        selection = Selection(since=_resolve_since(conn, since),
+                              athlete_ids=None if athlete is None
+                              else athlete_ids_named(conn, athlete))
+        folder, rows, tracker = _export(conn, Path(data_dir), Path(dest_root), selection, athlete,
+                                        now, writer or StickWriter(), progress)
+    _record_export(conn, now, folder, rows["reps.csv"], selection)
+    return ExportResult(folder, rows["reps.csv"], tracker.done, tracker.bytes_written,
+                        selection.since)
+
+
+@contextlib.contextmanager
+def _snapshot(conn: sqlite3.Connection):
+    """Every read inside sees the log as it was at the start, while the
+    station goes on writing (the log is in WAL mode): the files and
+    summary.json then agree with each other."""
+    began = not conn.in_transaction
+    if began:
+        conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        if began and conn.in_transaction:
+            conn.execute("ROLLBACK")
+
+
+def _export(conn, data_dir, dest_root, selection, athlete, now, writer, progress):
+    """Write every file of the export: its folder, the rows of each table,
+    and the progress counts."""
+    tables = all_tables(selection)
+    charts = _chart_keys(conn, selection)
+    recordings = recordings_to_copy(conn, selection, data_dir)
+    tracker = _Progress(len(tables) + len(recordings.files) + len(charts) + 1, progress)
+    try:
+        folder = writer.make_unique_folder(dest_root, _folder_name(now))
+        rows = {}
+        for table in tables:
+            rows[table.file_name], size = _write_table(writer, folder, conn, table)
+            tracker.tick(size)
+        for size in _copy_recordings(writer, folder, recordings):
+            tracker.tick(size)
+        for size in _write_charts(writer, folder, conn, selection, charts):
+            tracker.tick(size)
+        # summary.json says the export is complete: every other name must be
+        # durable before it appears.
+        writer.sync_folders()
+        summary = summary_json(conn, selection, athlete, now, folder.name, rows,
+                               recordings.copied, recordings.missing, len(charts))
+        tracker.tick(writer.write_chunks(folder / SUMMARY_FILE, [summary]))
+        writer.sync_folders()
+    except BaseException:
+        # A stick problem, or a fault: either way no half export stays behind.
+        writer.remove_all()
+        raise
+    return folder, rows, tracker
+
+
+class _Progress:
+    """Counts the files written and tells the caller after each."""
+
+    def __init__(self, total: int, report):
+        self.total, self.done, self.bytes_written = total, 0, 0
+        self._report = report
+
+    def tick(self, size: int) -> None:
+        self.done += 1
+        self.bytes_written += size
+        if self._report:
+            self._report(self.done, self.total)
+
+
+def _folder_name(now: datetime) -> str:
+    # Local time, as the people at the station read it; no ":" (FAT refuses it).
+    return now.astimezone().strftime("JumpMat-%Y-%m-%dT%H%M")
+
+
+def _resolve_since(conn, since) -> datetime | None:
+    if since == SINCE_LAST:
+        return last_export_time(conn)
+    if isinstance(since, str):
+        raise ValueError(f"since must be a datetime, {SINCE_LAST!r} or None, not {since!r}")
+    if since is not None and since.tzinfo is None:
+        return since.astimezone()
+    return since
+
+
+def _write_table(writer, folder, conn, table) -> tuple[int, int]:
+    """Write one CSV table; its rows and bytes."""
+    lines = _CountingCursor(table.rows(conn))
+    size = writer.write_chunks(folder / table.file_name, csv_chunks(table.header, lines))
+    return lines.rows, size
+
+
+class _CountingCursor:
+    def __init__(self, cursor):
+        self.cursor, self.rows = cursor, 0
+
+    def fetchmany(self, size: int) -> list:
+        batch = self.cursor.fetchmany(size)
+        self.rows += len(batch)
+        return batch
+
+
+def _copy_recordings(writer, folder, recordings):
+    if recordings.files:
+        writer.make_folder(folder / "recordings")
+    for source, name in recordings.files:
+        try:
+            size = writer.copy_file(source, folder / "recordings" / name)
+        except FileNotFoundError:
+            # Pruned to free disk space since the export began (errors on the
+            # stick's side are StickErrors, never this).
+            recordings.missing += 1
+            size = 0
+        else:
+            recordings.copied += 1
+        yield size
+
+
+def _chart_keys(conn, selection) -> list[tuple[int, int | None]]:
+    where, params = selection.sets_where("s")
+    return conn.execute(f"SELECT DISTINCT s.session_id, s.athlete_id FROM sets s "
+                        f"JOIN reps r ON r.set_id = s.id WHERE {where} "
+                        f"ORDER BY s.session_id, s.athlete_id", params).fetchall()
+
+
+def _write_charts(writer, folder, conn, selection, keys):
+    if not keys:
+        return
+    writer.make_folder(folder / "charts")
+    names = set()
+    for data, athlete_id in _chart_data(conn, selection):
+        name = chart_file_name(data, athlete_id, names)
+        yield writer.write_chunks(folder / "charts" / name, [render_chart(data)])
+
+
+def chart_file_name(data: ChartData, athlete_id: int | None, taken: set[str]) -> str:
+    """``<session>-<athlete>.png``, with the athlete's id added if that is taken."""
+    who = "nobody" if athlete_id is None else safe_file_name(data.athlete, "athlete")
+    stem = f"{data.session_id}-{who}"
+    name = f"{stem}.png" if stem.casefold() not in taken else f"{stem}-{athlete_id}.png"
+    taken.add(name[:-4].casefold())
+    return name
+
+
+def _chart_data(conn, selection):
+    where, params = selection.sets_where("s")
+    rows = conn.execute(
+        f"SELECT s.session_id, s.athlete_id, COALESCE(a.name, ''), "
+        f"strftime('%Y-%m-%dT%H:%M:%f+00:00', se.started_at), s.set_index, r.rep_index, "
+        f"r.rebound_contact_s, r.jump_height_m, r.rating, r.valid "
+        f"FROM reps r JOIN sets s ON s.id = r.set_id JOIN sessions se ON se.id = s.session_id "
+        f"LEFT JOIN athletes a ON a.id = s.athlete_id WHERE {where} "
+        f"ORDER BY s.session_id, s.athlete_id, s.set_index, r.rep_index", params)
+    for (session_id, athlete_id, name, started), group in itertools.groupby(
+            rows, key=lambda row: row[:4]):
+        reps = [ChartRep(*row[4:9], valid=bool(row[9])) for row in group]
+        yield ChartData(name, started or "", session_id, reps), athlete_id
+
+
+def _record_export(conn, now, folder, reps, selection) -> None:
+    try:
+        conn.execute("INSERT INTO exports (exported_at, destination, reps, since) "
+                     "VALUES (?, ?, ?, ?)",
+                     (now.astimezone(timezone.utc).isoformat(timespec="milliseconds"),
+                      str(folder), reps, selection.since_utc))
+        conn.commit()
+    except sqlite3.OperationalError as error:
+        raise UserError(f"The export in {folder} is complete, but the session log could not "
+                        f"record it ({error}); an export since the last one will include these "
+                        "sets again.") from None

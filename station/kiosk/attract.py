@@ -1,0 +1,64 @@
+"""The attract screen: how to do the backward jump, who is up, and how to start.
+
+Shown while nobody is on the mat. A stick figure repeats the jump; the step
+it is doing is lit in the list beside it.
+"""
+
+from __future__ import annotations
+
+import pygame
+
+from station.kiosk.figure import draw_figure, step_at
+from station.kiosk.layout import BACKGROUND, LABEL, PROMPT, TEXT, TILE, Page
+from station.kiosk.text import TextCache
+
+#: The exercise in the order it is done; each with the figure's step it goes with.
+STEPS = (
+    ("Feet shoulder-width, knees soft", 0),
+    ("Jump back, swinging your arms forward", 1),
+    ("Land softly on the balls of your feet", 2),
+    ("Bend your knees as you land", 2),
+    ("Jump straight forward to the start", 3),
+    ("Start small, and warm up first", None),
+)
+
+
+def render(surface: pygame.Surface, athlete_name: str, time_s: float, fonts: TextCache,
+           targets: dict | None = None) -> list[pygame.Rect]:
+    """Draw the attract screen for ``athlete_name`` at animation time ``time_s``.
+
+    Returns the rect of every text drawn; puts the tappable name's box in
+    ``targets["athlete"]`` when ``targets`` is given.
+    """
+    surface.fill(BACKGROUND)
+    page = Page(surface, fonts)
+    _athlete(page, athlete_name, targets)
+    split = round(page.width * 0.42)
+    draw_figure(surface, pygame.Rect(page.margin_x, page.u(18), split - page.margin_x, page.u(64)), time_s)
+    _steps(page, split + page.u(3), step_at(time_s))
+    page.band("Step on the mat to start", PROMPT, TEXT)
+    return page.rects
+
+
+def _athlete(page: Page, name: str, targets: dict | None) -> None:
+    """Who is up, on a tile that opens the picker when tapped."""
+    pad = page.u(1.5)
+    label = page.text("UP NEXT", page.u(3.5), LABEL, page.width // 4, topleft=(page.margin_x, page.u(4)))
+    left = label.right + page.u(3)
+    shown = page.fonts.fit(name, page.u(5), TEXT, page.width - page.margin_x - left - 2 * pad)
+    tile = shown.get_rect().inflate(2 * pad, 2 * pad)
+    tile.midleft = (left, label.centery)
+    pygame.draw.rect(page.surface, TILE, tile, border_radius=pad)
+    page.text(name, page.u(5), TEXT, tile.width - 2 * pad, center=tile.center)
+    if targets is not None:
+        targets["athlete"] = tuple(tile)
+
+
+def _steps(page: Page, left: int, current_step: int) -> None:
+    """The title and the numbered steps; those the figure is doing now in white."""
+    width = page.width - page.margin_x - left
+    page.text("THE BACKWARD JUMP", page.u(6), TEXT, width, topleft=(left, page.u(17)))
+    cap = min(page.fonts.fit_cap_px(f"{i}. {text}", page.u(4.2), width) for i, (text, _) in enumerate(STEPS, 1))
+    for i, (text, step) in enumerate(STEPS):
+        colour = TEXT if step == current_step else LABEL
+        page.text(f"{i + 1}. {text}", cap, colour, width, topleft=(left, page.u(29 + i * 9)))

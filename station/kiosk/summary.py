@@ -1,0 +1,85 @@
+"""The set summary: what the set just finished added up to.
+
+Shown for a few seconds after a step-off (see station.kiosk.flow), and at the
+end of a run. Every number comes from the board's ``last_totals``.
+"""
+
+from __future__ import annotations
+
+import pygame
+
+from station.kiosk.board import LiveBoard
+from station.kiosk.charts import draw_bars
+from station.kiosk.layout import (AMBER, BACKGROUND, LABEL, MISSING, ON_AMBER, RATING_COLOURS, TEXT,
+                                  TILE, Page, cm_text, ms_text)
+from station.kiosk.text import TextCache
+from station.kiosk.totals import RATINGS, SetTotals
+
+
+def render(surface: pygame.Surface, board: LiveBoard, fonts: TextCache) -> list[pygame.Rect]:
+    """Draw the summary of the board's last set; the rect of every text drawn."""
+    surface.fill(BACKGROUND)
+    page = Page(surface, fonts)
+    totals = board.last_totals
+    title = f"SET {totals.index} DONE" if totals is not None else "NO SET YET"
+    page.text(title, page.u(7), TEXT, page.width // 2, topleft=(page.margin_x, page.u(4)))
+    if board.finished is not None:
+        page.text(f"{board.finished.valid_reps} REPS IN ALL", page.u(5), LABEL, page.width // 2 - page.margin_x,
+                  bottomright=(page.width - page.margin_x, page.u(11)))
+    if totals is None:
+        return page.rects
+    _tiles(page, totals)
+    chart_pct = 26 if totals.last_reason is None else 14
+    chart = pygame.Rect(page.margin_x, page.u(70), page.width - 2 * page.margin_x, page.u(chart_pct))
+    draw_bars(surface, page.chart_box("REBOUND CONTACT PER REP", chart, page.u(3)), totals.bars)
+    if totals.last_reason is not None:
+        page.band(f"Last rep not counted: {totals.last_reason}", AMBER, ON_AMBER)
+    return page.rects
+
+
+def _tiles(page: Page, totals: SetTotals) -> None:
+    """Six tiles, three by two: reps, heights, rebound contacts, landings."""
+    numbers = [
+        ("VALID REPS", str(totals.valid_reps), f"of {totals.reps}"),
+        ("BEST HEIGHT", *cm_text(totals.best_height_m)),
+        ("MEAN HEIGHT", *cm_text(totals.mean_height_m)),
+        ("FASTEST REBOUND", *ms_text(totals.best_rebound_s)),
+        ("MEAN REBOUND", *ms_text(totals.mean_rebound_s)),
+    ]
+    gap, pad = page.u(2), page.u(2)
+    tile_w = (page.width - 2 * page.margin_x - 2 * gap) // 3
+    tile_h = (page.u(67) - page.u(15) - gap) // 2
+    boxes = [pygame.Rect(page.margin_x + (i % 3) * (tile_w + gap), page.u(15) + (i // 3) * (tile_h + gap),
+                         tile_w, tile_h) for i in range(6)]
+    labels = [label for label, _, _ in numbers] + ["LANDINGS"]
+    label_cap = min(page.fonts.fit_cap_px(label, page.u(3.5), tile_w - 2 * pad) for label in labels)
+    for box, label in zip(boxes, labels):
+        pygame.draw.rect(page.surface, TILE, box, border_radius=page.u(1.5))
+        page.text(label, label_cap, LABEL, box.width - 2 * pad, topleft=(box.left + pad, box.top + pad))
+    for box, (_, number, unit) in zip(boxes, numbers):
+        page.number(_below_label(page, box, label_cap, pad), number, unit, TEXT)
+    _landings(page, _below_label(page, boxes[5], label_cap, pad), totals)
+
+
+def _below_label(page: Page, box: pygame.Rect, label_cap: int, pad: int) -> pygame.Rect:
+    top = box.top + pad + label_cap + page.u(1.5)
+    return pygame.Rect(box.left + pad, top, box.width - 2 * pad, box.bottom - pad - top)
+
+
+def _landings(page: Page, box: pygame.Rect, totals: SetTotals) -> None:
+    """How many landings were soft, firm and hard: a number in its colour over its word."""
+    if not any(totals.ratings_n.values()):
+        page.number(box, MISSING, "", TEXT)
+        return
+    third = box.width // 3
+    word_cap = page.u(3)
+    # One size for the three, that of the widest, so the counts compare at a glance.
+    cap = min(box.height - word_cap - page.u(2),
+              *(page.fonts.fit_cap_px(str(n), box.height, third - page.u(1)) for n in totals.ratings_n.values()))
+    top = box.centery - (cap + page.u(2) + word_cap) // 2
+    for i, rating in enumerate(RATINGS):
+        middle = box.left + i * third + third // 2
+        page.text(str(totals.ratings_n[rating]), cap, RATING_COLOURS[rating], third - page.u(1),
+                  midtop=(middle, top))
+        # From the cap height, not the text's bottom: round digits dip below the baseline.
+        page.text(rating.upper(), word_cap, LABEL, third - page.u(1), midtop=(middle, top + cap + page.u(2)))

@@ -1,0 +1,235 @@
+"""The athlete roster: who can be picked on the kiosk, and quick guests.
+
+Names are stored exactly as given: any text is a legal name (making a name
+safe for a spreadsheet is the export's job). A name is on the roster once;
+a tag belongs to one athlete.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from station.errors import UserError
+from station.log.db import iso_utc, transaction
+
+ROSTER_COLUMNS = ("name", "body_mass_kg", "tag_id")
+#: Masses outside this range are typing mistakes (grams, pounds, a stray digit).
+MASS_RANGE_KG = (10.0, 400.0)
+_FIELDS = "id, name, body_mass_kg, tag_id, guest, created_at"
+
+
+@dataclass(frozen=True)
+class Athlete:
+    """One row of the roster. ``guest``: added in a hurry on the kiosk.
+
+        ada = find_athlete(conn, "Ada")
+        log.athlete_id = ada.id
+    """
+
+    id: int
+    name: str
+    body_mass_kg: float | None
+    tag_id: str | None
+    guest: bool
+    created_at: str
+
+
+@dataclass(frozen=True)
+class RosterImport:
+    """What ``import_roster_csv`` did: the athletes added, and one
+    "line N: ..." sentence for each row left out.
+
+        result = import_roster_csv(conn, Path("roster.csv"))
+        print(len(result.imported), *result.problems, sep="\n")
+    """
+
+    imported: list[Athlete]
+    problems: list[str]
+
+
+def _athlete(row) -> Athlete:
+    return Athlete(row[0], row[1], row[2], row[3], bool(row[4]), row[5])
+
+
+def list_athletes(conn: sqlite3.Connection, guests: bool = False) -> list[Athlete]:
+    """The roster in name order (case-insensitive); ``guests`` adds quick guests."""
+    rows = conn.execute(f"SELECT {_FIELDS} FROM athletes WHERE guest = 0 OR ? "
+                        "ORDER BY lower(name), id", (guests,))
+    return [_athlete(row) for row in rows]
+
+
+def find_athlete(conn: sqlite3.Connection, name: str | None = None,
+                 tag_id: str | None = None) -> Athlete | None:
+    """The athlete with exactly this ``name`` (a roster name before a guest's), or this ``tag_id``."""
+    if tag_id is not None:
+        row = conn.execute(f"SELECT {_FIELDS} FROM athletes WHERE tag_id = ?", (tag_id,)).fetchone()
+    else:
+        row = conn.execute(f"SELECT {_FIELDS} FROM athletes WHERE name = ? ORDER BY guest, id",
+                           (name,)).fetchone()
+    return None if row is None else _athlete(row)
+
+
+def add_athlete(conn: sqlite3.Connection, name: str, body_mass_kg: float | None = None,
+                tag_id: str | None = None, wall_clock: Callable[[], float] = time.time) -> Athlete:
+    """Put someone on the roster; a problem with the values is a UserError.
+
+        add_athlete(conn, "Ada Lovelace", body_mass_kg=58.5, tag_id="04A2B1")
+    """
+    problem = _problem(conn, name, body_mass_kg, tag_id)
+    if problem:
+        raise UserError(problem[0].upper() + problem[1:] + ".")
+    with transaction(conn):
+        return _insert(conn, name, body_mass_kg, tag_id, False, wall_clock())
+
+
+def add_guest(conn: sqlite3.Connection, wall_clock: Callable[[], float] = time.time) -> Athlete:
+    """A quick guest named for the local time, "Guest 14:05" (then "Guest 14:05 (2)")."""
+    now_s = wall_clock()
+    base = time.strftime("Guest %H:%M", time.localtime(now_s))
+    name, n = base, 1
+    while find_athlete(conn, name) is not None:
+        n += 1
+        name = f"{base} ({n})"
+    with transaction(conn):
+        return _insert(conn, name, None, None, True, now_s)
+
+
+def rename_athlete(conn: sqlite3.Connection, athlete_id: int, name: str) -> Athlete:
+    """Give an athlete (or a guest who joins the roster) a new name."""
+    if not name.strip():
+        raise UserError("A name cannot be empty; give the athlete a name.")
+    other = find_athlete(conn, name)
+    if other is not None and other.id != athlete_id and not other.guest:
+        raise UserError(f"{name!r} is already on the roster; choose another name.")
+    with transaction(conn):
+        changed = conn.execute("UPDATE athletes SET name = ?, guest = 0 WHERE id = ?",
+                               (name, athlete_id)).rowcount
+    if not changed:
+        raise UserError(f"There is no athlete number {athlete_id}; list them with `station athletes list`.")
+    return _athlete(conn.execute(f"SELECT {_FIELDS} FROM athletes WHERE id = ?", (athlete_id,)).fetchone())
+
+
+def _insert(conn, name, body_mass_kg, tag_id, guest: bool, now_s: float) -> Athlete:
+    created_at = iso_utc(now_s)
+    athlete_id = conn.execute(
+        "INSERT INTO athletes (name, body_mass_kg, tag_id, guest, created_at) VALUES (?, ?, ?, ?, ?)",
+        (name, body_mass_kg, tag_id, int(guest), created_at)).lastrowid
+    return Athlete(athlete_id, name, body_mass_kg, tag_id, guest, created_at)
+
+
+def _problem(conn, name: str, body_mass_kg: float | None, tag_id: str | None) -> str | None:
+    """What is wrong with a new roster entry, as a sentence without its full stop; None if nothing."""
+    if not name.strip():
+        return "the name is empty; every athlete needs one"
+    existing = find_athlete(conn, name)
+    if existing is not None and not existing.guest:
+        return f"{name!r} is already on the roster"
+    low, high = MASS_RANGE_KG
+    if body_mass_kg is not None and not (math.isfinite(body_mass_kg) and low <= body_mass_kg <= high):
+        return f"a body mass of {body_mass_kg:g} kg is not plausible; give it in kg, from {low:g} to {high:g}"
+    if tag_id is not None:
+        if not tag_id.strip():
+            return "the tag is empty; leave it out or give the tag's id"
+        owner = find_athlete(conn, tag_id=tag_id)
+        if owner is not None:
+            return f"tag {tag_id!r} already belongs to {owner.name!r}"
+    return None
+
+
+# -- importing a roster -------------------------------------------------------
+
+def import_roster_csv(conn: sqlite3.Connection, path: Path,
+                      wall_clock: Callable[[], float] = time.time) -> RosterImport:
+    """Add the athletes of a CSV file (header ``name,body_mass_kg,tag_id``;
+    UTF-8 with or without a byte-order mark; ``,`` or ``;`` between cells, and
+    with ``;`` a decimal comma is fine). Every good row is added in one
+    transaction; each bad one is reported as "line N: what is wrong".
+
+        result = import_roster_csv(conn, Path("roster.csv"))
+        result.imported, result.problems
+    """
+    text = _roster_text(Path(path))
+    lines = text.splitlines()
+    header_at = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if header_at is None:
+        raise UserError(f"{path} is empty; the first line should be {','.join(ROSTER_COLUMNS)}.")
+    delimiter = ";" if lines[header_at].count(";") > lines[header_at].count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    columns = _columns(path, next(r for r in reader if any(cell.strip() for cell in r)), reader.line_num)
+    problems, rows = [], []
+    for cells in reader:
+        if not any(cell.strip() for cell in cells):
+            continue
+        row, problem = _roster_row(conn, cells, columns, delimiter, rows)
+        if problem:
+            problems.append(f"line {reader.line_num}: {problem}")
+        else:
+            rows.append(row)
+    with transaction(conn):
+        imported = [_insert(conn, *row, False, wall_clock()) for row in rows]
+    return RosterImport(imported, problems)
+
+
+def _roster_text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise UserError(f"{path}: cannot read the file ({error.strerror or error}); "
+                        "check the path.") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UserError(f"{path} is not UTF-8 text; save it as \"CSV UTF-8\".") from None
+
+
+def _columns(path: Path, header: list[str], line: int) -> dict[str, int]:
+    names = [cell.strip().lower() for cell in header]
+    if "name" not in names:
+        raise UserError(f"{path}: line {line} should be the header {','.join(ROSTER_COLUMNS)}; "
+                        "it has no 'name' column.")
+    unknown = [name for name in names if name not in ROSTER_COLUMNS]
+    if unknown or len(set(names)) != len(names):
+        raise UserError(f"{path}: line {line}: the header may only name {', '.join(ROSTER_COLUMNS)}, "
+                        f"each once, not {', '.join(header)}.")
+    return {name: i for i, name in enumerate(names)}
+
+
+def _roster_row(conn, cells: list[str], columns: dict[str, int], delimiter: str, earlier: list):
+    """(name, mass, tag) and None, or None and what is wrong."""
+    if len(cells) != len(columns):
+        return None, f"{len(cells)} cells where the header has {len(columns)}"
+
+    def cell(column: str) -> str | None:
+        value = cells[columns[column]] if column in columns else ""
+        return value if value.strip() else None
+
+    name, mass_text, tag_id = cell("name") or "", cell("body_mass_kg"), cell("tag_id")
+    tag_id = None if tag_id is None else tag_id.strip()
+    mass_kg = None
+    if mass_text is not None:
+        mass_kg = _number(mass_text, decimal_comma=delimiter == ";")
+        if mass_kg is None:
+            return None, f"body_mass_kg {mass_text.strip()!r} is not a number; write it like 72.5"
+    if any(name == other[0] for other in earlier):
+        return None, f"{name!r} is on an earlier line"
+    if tag_id is not None and any(tag_id == other[2] for other in earlier):
+        return None, f"tag {tag_id!r} is on an earlier line"
+    problem = _problem(conn, name, mass_kg, tag_id)
+    return (None, problem) if problem else ((name, mass_kg, tag_id), None)
+
+
+def _number(text: str, decimal_comma: bool) -> float | None:
+    text = text.strip()
+    if decimal_comma:
+        text = text.replace(",", ".")
+    try:
+        return float(text)
+    except ValueError:
+        return None

@@ -1,0 +1,121 @@
+"""The session log as ``station run`` uses it: opened for every run, and never
+a reason for the run (the kiosk) to stop."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from typing import Callable
+
+from station.log.athletes import Athlete, add_guest, list_athletes
+from station.log.db import LogError, open_log
+from station.log.storage import data_dir_for
+from station.log.writer import SessionLog
+
+LOG = logging.getLogger("station")
+
+
+class RunLog:
+    """One run's log: events are logged before they are shown, raw readings
+    kept per set. Without a session log (it could not be opened) it passes
+    events straight on.
+
+    session: the SessionLog, or None.
+
+        log = open_run_log(args, config, source)
+        loop = StationLoop(source, pipeline, log.showing(print_json), on_readings=log.on_readings)
+        log.started(loop, config)
+        ...
+        log.close()
+    """
+
+    def __init__(self, session: SessionLog | None) -> None:
+        self.session = session
+
+    @property
+    def athlete_id(self) -> int | None:
+        return None if self.session is None else self.session.athlete_id
+
+    @athlete_id.setter
+    def athlete_id(self, athlete_id: int | None) -> None:
+        """Who is on the mat (``athletes.id``), or None for nobody picked."""
+        if self.session is not None:
+            self.session.athlete_id = athlete_id
+
+    def roster(self) -> list[Athlete]:
+        """The athletes to pick from, in name order ([] without a log)."""
+        if self.session is None:
+            return []
+        try:
+            return list_athletes(self.session.conn)
+        except sqlite3.OperationalError as error:
+            LOG.warning("the roster could not be read (%s).", error)
+            return []
+
+    def pick_guest(self) -> Athlete | None:
+        """A new quick guest ("Guest 14:05") is on the mat from now on."""
+        if self.session is None:
+            return None
+        try:
+            guest = add_guest(self.session.conn)
+        except sqlite3.OperationalError as error:
+            LOG.warning("no guest could be added to the roster (%s).", error)
+            self.athlete_id = None
+            return None
+        self.athlete_id = guest.id
+        return guest
+
+    def showing(self, show: Callable) -> Callable:
+        """An ``on_event`` that logs each event, then shows it: whatever is
+        shown or printed is already committed."""
+        if self.session is None:
+            return show
+
+        def log_then_show(event) -> None:
+            self.session.on_event(event)
+            show(event)
+        return log_then_show
+
+    def on_readings(self, readings: list) -> None:
+        if self.session is not None:
+            self.session.on_readings(readings)
+
+    def started(self, loop, config) -> None:
+        """The loop has started its source: keep each set's raw readings from
+        now on, with the plate's size, which the analysis of a file needs."""
+        if self.session is not None:
+            plate = {"plate_width_m": f"{config.plate.width_m:g}",
+                     "plate_depth_m": f"{config.plate.depth_m:g}"}
+            self.session.record_raw(loop.mat_start, loop.source.has_force, plate)
+
+    def close(self) -> None:
+        if self.session is not None:
+            self.session.close()
+            self.session.conn.close()
+            self.session = None
+
+
+def open_run_log(args, config, source) -> RunLog:
+    """The log of this run in the data folder (``--data-dir``, the config, or
+    the default); without one, after one warning, if it cannot be opened."""
+    data_dir = data_dir_for(args, config)
+    try:
+        conn = open_log(data_dir)
+    except (LogError, sqlite3.Error, OSError) as error:
+        LOG.warning("%s The run goes on without a session log.", error)
+        return RunLog(None)
+    if getattr(args, "replay", None) is not None:
+        mat_source = force_source = "replay"
+    else:
+        mat_source = _kind(args.mat, config.sources.mat)
+        force_source = _kind(args.force, config.sources.force)
+        if args.simulate:
+            mat_source = force_source = "simulated"
+    simulated = bool(getattr(source, "simulated", False))
+    session = SessionLog(conn, data_dir, mat_source, force_source, simulated,
+                         min_free_mb=config.storage.min_free_mb)
+    return RunLog(session)
+
+
+def _kind(spec: str | None, configured: str) -> str:
+    return (spec or configured).split(":", 1)[0]

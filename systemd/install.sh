@@ -1,0 +1,107 @@
+#!/bin/sh
+# Install or update Jump Mat Station as an appliance on Raspberry Pi OS Lite
+# (Bookworm or Trixie): the kiosk service on tty1 with a watchdog, USB sticks
+# mounted automatically, a config file at /etc/jumpmat/station.toml.
+#
+#   sudo ./systemd/install.sh            from a clone of the project
+#
+# Safe to run again (that is how to update): it never overwrites the config.
+# With DESTDIR=/some/folder it only writes the files under that folder and
+# skips everything that changes the running system (apt, the user, the
+# virtual environment, systemctl, udevadm): that is how the tests run it.
+# docs/install.md explains every step.
+set -eu
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+PROJECT=$(dirname "$HERE")
+DESTDIR=${DESTDIR:-}
+VENV=/opt/jumpmat/venv
+# What the station needs from the system: venv and pip; lgpio for gpiozero;
+# the libraries pygame-ce's SDL loads at run time for full screen on the
+# console (DRM, GBM, EGL, GLES and Mesa's drivers) and for sound (ALSA).
+PACKAGES="python3-venv python3-pip python3-lgpio libdrm2 libgbm1 libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri libasound2"
+GROUPS_NEEDED="gpio dialout video render input audio"
+
+say() { printf 'install: %s\n' "$*"; }
+staging() { [ -n "$DESTDIR" ]; }
+
+need_root() {
+    if ! staging && [ "$(id -u)" -ne 0 ]; then
+        echo "install: run it as root: sudo $0" >&2
+        exit 2
+    fi
+}
+
+install_packages() {
+    say "apt packages: $PACKAGES"
+    apt-get update -q
+    # shellcheck disable=SC2086  # one word per package
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $PACKAGES
+}
+
+add_user() {
+    for group in $GROUPS_NEEDED; do
+        # A group the unit names must exist, or the service cannot start.
+        getent group "$group" >/dev/null || groupadd --system "$group"
+    done
+    if ! getent passwd jumpmat >/dev/null; then
+        say "system user jumpmat"
+        useradd --system --user-group --home-dir /var/lib/jumpmat --no-create-home \
+            --shell /usr/sbin/nologin jumpmat
+    fi
+    usermod --append --groups "$(echo "$GROUPS_NEEDED" | tr ' ' ',')" jumpmat
+}
+
+install_venv() {
+    say "virtual environment $VENV with the station from $PROJECT"
+    # System site packages: gpiozero finds the lgpio that apt installed.
+    [ -x "$VENV/bin/python" ] || python3 -m venv --system-site-packages "$VENV"
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade "$PROJECT"
+}
+
+install_files() {
+    say "files under ${DESTDIR:-/}"
+    install -D -m 0644 "$HERE/jumpmat-station.service" "$DESTDIR/etc/systemd/system/jumpmat-station.service"
+    install -D -m 0644 "$HERE/jumpmat-usb-eject.service" "$DESTDIR/etc/systemd/system/jumpmat-usb-eject.service"
+    install -D -m 0644 "$HERE/jumpmat-usb-eject.path" "$DESTDIR/etc/systemd/system/jumpmat-usb-eject.path"
+    install -D -m 0644 "$HERE/99-jumpmat-usb.rules" "$DESTDIR/etc/udev/rules.d/99-jumpmat-usb.rules"
+    install -D -m 0644 "$PROJECT/hardware/udev/99-jumpmat-frontend.rules" \
+        "$DESTDIR/etc/udev/rules.d/99-jumpmat-frontend.rules"
+    install -D -m 0755 "$HERE/jumpmat-usb-eject" "$DESTDIR/opt/jumpmat/bin/jumpmat-usb-eject"
+    install -D -m 0644 "$PROJECT/docs/install.md" "$DESTDIR/opt/jumpmat/docs/install.md"
+    install -d -m 0755 "$DESTDIR/usr/local/bin" "$DESTDIR/media/jumpmat"
+    ln -sfn "$VENV/bin/station" "$DESTDIR/usr/local/bin/station"
+    install -d -m 0755 "$DESTDIR/etc/jumpmat"
+    if [ -e "$DESTDIR/etc/jumpmat/station.toml" ]; then
+        say "keeping the existing /etc/jumpmat/station.toml"
+    else
+        install -m 0644 "$HERE/station.toml" "$DESTDIR/etc/jumpmat/station.toml"
+    fi
+    install -d -m 0750 "$DESTDIR/var/lib/jumpmat"
+    staging || chown jumpmat:jumpmat /var/lib/jumpmat
+}
+
+start_services() {
+    say "starting the kiosk"
+    systemctl daemon-reload
+    udevadm control --reload
+    # The front-end's /dev/jumpmat-frontend appears without a replug.
+    udevadm trigger --subsystem-match=tty --action=add
+    # The kiosk owns tty1 instead of a login prompt.
+    systemctl disable getty@tty1.service 2>/dev/null || true
+    systemctl enable jumpmat-station.service jumpmat-usb-eject.path
+    systemctl restart jumpmat-usb-eject.path jumpmat-station.service
+}
+
+need_root
+if staging; then
+    install_files
+    say "staged under $DESTDIR (no packages, user, virtual environment or services)"
+    exit 0
+fi
+install_packages
+add_user
+install_venv
+install_files
+start_services
+say "done: 'systemctl status jumpmat-station' shows it; 'station doctor' checks the hardware"
