@@ -7,10 +7,10 @@ its key and what is allowed; it is a UserError, never a traceback.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from station.analysis.force.rules import ForceRules
+from station.analysis.force.rules import ForceRules, check_landing_window
 from station.analysis.rules import TimingRules
 from station.errors import UserError
 from station.export.config import ExportConfig
@@ -91,7 +91,34 @@ def read_config(path: Path | None = None) -> tuple[Config, list[str]]:
             for each in _table_errors(read, table[name], error):
                 where = "" if str(each).startswith("[") else f"[{name}] "
                 problems.append(f"{path}: {where}{each}.")
+    problems += [f"{path}: {problem}." for problem in _across_tables(sections)]
     return Config(path=Path(path), **sections), problems
+
+
+def _across_tables(sections: dict) -> list[str]:
+    """Keys of different tables that do not go together; the table at fault
+    takes its defaults."""
+    problems = []
+    # A table with a problem of its own is not in ``sections``: its defaults stand.
+    given = {name: sections.get(name) or field.default_factory()
+             for name, field in Config.__dataclass_fields__.items() if name in TABLES}
+    try:
+        check_landing_window(given["timing"], given["force"])
+    except ValueError as error:
+        problems.append(f"[force] {error}")
+        sections["force"] = ForceRules()
+        if given["timing"].min_contact_s + given["timing"].min_flight_s <= ForceRules().landing_window_s:
+            sections["timing"] = TimingRules()  # its phases are too short for any window
+    if given["sources"].mat_kind == "gpio":
+        mat_pins = {pin: zone for zone, pin in given["mat"].pins.items()}
+        kiosk = given["kiosk"]
+        for key in ("select_pin", "next_pin", "back_pin"):
+            pin = getattr(kiosk, key)
+            if pin in mat_pins:
+                problems.append(f"[kiosk] {key} is {pin}, which [mat] pins.{mat_pins[pin]} uses "
+                                f"already; give each button its own pin, or -1 for none")
+                sections["kiosk"] = replace(kiosk, select_pin=-1, next_pin=-1, back_pin=-1)
+    return problems
 
 
 def _table_errors(read, table, whole_error: Exception) -> list[Exception]:

@@ -24,7 +24,7 @@ from station.analysis.force.contact import PLATE, ForceContactDetector
 from station.analysis.force.cop import backward_displacement_m, direction_of, mean_cop_y_m
 from station.analysis.force.landing import landing_metrics
 from station.analysis.force.mat_check import MatCheck
-from station.analysis.force.rules import ForceRules
+from station.analysis.force.rules import ForceRules, check_landing_window
 from station.analysis.force.weigh_in import QuietWindow, WeighIn
 from station.analysis.mat import MatTracker, Transition
 from station.analysis.phases import PhaseTracker, SetStarted, SteppedOff
@@ -349,15 +349,6 @@ class Pipeline:
             self._set_reps += 1
             self._set_valid_reps += rep.valid
         return reps
-
-
-def check_landing_window(rules: TimingRules, force_rules: ForceRules) -> None:
-    """A landing's window must end before the next landing can begin."""
-    shortest_s = rules.min_contact_s + rules.min_flight_s
-    if not force_rules.landing_window_s < shortest_s:
-        raise ValueError(f"landing_window_s must be shorter than min_contact_s + min_flight_s "
-                         f"({shortest_s:g} s), or a landing's window could reach the next landing; "
-                         f"it is {force_rules.landing_window_s:g}")
 
 
 def in_time_order(readings: list[Reading]) -> list[Reading]:

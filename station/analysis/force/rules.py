@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from station.analysis.rules import TimingRules
+
 
 @dataclass(frozen=True)
 class ForceRules:
@@ -94,3 +96,13 @@ class ForceRules:
         if unknown:
             raise ValueError(f"unknown force rule {unknown[0]!r}; known rules: {', '.join(sorted(known))}")
         return cls(**values)
+
+
+def check_landing_window(rules: TimingRules, force_rules: ForceRules) -> None:
+    """A landing's window must end before the next landing can begin: a
+    contact and a flight take at least min_contact_s + min_flight_s."""
+    shortest_s = rules.min_contact_s + rules.min_flight_s
+    if not force_rules.landing_window_s < shortest_s:
+        raise ValueError(f"landing_window_s must be shorter than min_contact_s + min_flight_s "
+                         f"({shortest_s:g} s), or a landing's window could reach the next landing; "
+                         f"it is {force_rules.landing_window_s:g}")
