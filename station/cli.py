@@ -73,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="simulate a one- or two-zone mat (default 2)")
     run.add_argument("--challenge", metavar="NAME|FILE",
                      help="run a class challenge (tabata, amrap-60, emom-10, ladder, relay, "
-                          "or a .toml file; docs/challenges.md); with --headless")
+                          "or a .toml file; docs/challenges.md): on the kiosk, or with --headless")
     run.add_argument("--class", dest="class_names", metavar="NAMES",
                      help="the challenge's athletes in roster order, like \"Ann,Bob,Cy\"")
     run.add_argument("--config", type=Path, metavar="FILE", help="config file (TOML)")

@@ -34,3 +34,13 @@ def closing():
     yield register
     for thing, method in reversed(things):
         getattr(thing, method)()
+
+
+@pytest.fixture
+def no_default_factory():
+    """gpiozero chooses its pin factory afresh, as on a computer it has never seen."""
+    from gpiozero import Device
+    saved = Device.pin_factory
+    Device.pin_factory = None
+    yield
+    Device.pin_factory = saved

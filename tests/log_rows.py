@@ -1,6 +1,6 @@
 """Session logs built with plain sqlite3, as the station's log writer would fill them.
 
-``new_log(path)`` makes an empty schema-1 log; ``add_set`` writes one set's
+``new_log(path)`` makes an empty log at the newest schema; ``add_set`` writes one set's
 contacts, flights and reps, consistent with each other (a standing contact,
 then per rep: back flight, rebound contact, forward flight, front contact);
 ``fill_log`` makes a whole roster of sessions. Values are random but seeded,
@@ -26,8 +26,9 @@ def iso(moment: datetime) -> str:
 
 def new_log(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path)
-    conn.executescript(MIGRATIONS[0])
-    conn.execute("PRAGMA user_version = 1")
+    for migration in MIGRATIONS:
+        conn.executescript(migration)
+    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
     conn.commit()
     return conn
 

@@ -8,15 +8,15 @@ drove it, so a press driven from another thread arrives as lgpio's would.
 import logging
 import threading
 import time
-from pathlib import Path
 
 import pytest
-from gpiozero import Button, Device
+from gpiozero import Button
 from gpiozero.pins.mock import MockFactory, MockPin
 
 from station.kiosk.actions import Action
 from station.kiosk.buttons import DEBOUNCE_S, ButtonPanel
 from station.kiosk.config import KioskConfig
+from gpio_host import on_a_pi
 
 SELECT, NEXT, BACK = 5, 6, 13
 
@@ -163,20 +163,7 @@ def test_pins_without_permission_turn_the_buttons_off(closing, caplog):
     assert "Permission denied" in caplog.records[0].getMessage()
 
 
-@pytest.fixture
-def no_default_factory():
-    saved = Device.pin_factory
-    Device.pin_factory = None
-    yield
-    Device.pin_factory = saved
-
-
-def _on_a_pi() -> bool:
-    model = Path("/proc/device-tree/model")
-    return model.exists() and "Raspberry Pi" in model.read_text(errors="replace")
-
-
-@pytest.mark.skipif(_on_a_pi(), reason="a Raspberry Pi has GPIO pins")
+@pytest.mark.skipif(on_a_pi(), reason="a Raspberry Pi has GPIO pins")
 def test_a_computer_without_gpio_has_a_silent_panel_and_says_so_once(no_default_factory, monkeypatch,
                                                                       closing, caplog, recwarn):
     monkeypatch.delenv("GPIOZERO_PIN_FACTORY", raising=False)  # gpiozero tries every pin library
@@ -189,7 +176,7 @@ def test_a_computer_without_gpio_has_a_silent_panel_and_says_so_once(no_default_
     assert len(recwarn) == 0  # not gpiozero's warning for each library it tried
 
 
-@pytest.mark.skipif(_on_a_pi(), reason="a Raspberry Pi has GPIO pins")
+@pytest.mark.skipif(on_a_pi(), reason="a Raspberry Pi has GPIO pins")
 def test_a_pin_library_that_is_not_for_this_computer_turns_the_buttons_off(no_default_factory, monkeypatch,
                                                                            closing, caplog):
     monkeypatch.setenv("GPIOZERO_PIN_FACTORY", "native")

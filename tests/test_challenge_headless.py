@@ -97,7 +97,6 @@ def test_mistakes_are_one_sentence_and_exit_code_2(tmp_path):
         (["--headless", "--challenge", "relay", "--class", "Ann,,Bob"], "--class has an empty name"),
         (["--headless", "--class", "Ann"], "add --challenge NAME"),
         (["--headless", "--challenge", tmp_path / "none.toml"], "Cannot read the challenge file"),
-        (["--challenge", "tabata"], "--challenge runs with --headless"),
     ]
     for options, says in cases:
         result = station("run", "--simulate", "--data-dir", tmp_path, *options)

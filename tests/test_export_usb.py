@@ -1,14 +1,11 @@
-"""USB sticks: found in a real mountinfo file, unmounted through an injected
-command runner, and an export to one running in a worker thread."""
+"""USB sticks: found in a real mountinfo file, and unmounted through an injected
+command runner (the export job itself: test_export_job.py)."""
 
-import sqlite3
 import subprocess
 import threading
 import time
 from pathlib import Path
 
-from log_rows import fill_log, new_log
-from station.export.job import ExportJob
 from station.export.usb import UNMOUNT_FAILED, Stick, StickWatcher, parse_mountinfo, unmount
 
 MOUNTINFO = r"""22 1 8:2 / / rw,relatime shared:1 - ext4 /dev/sda2 rw
@@ -140,44 +137,3 @@ def test_a_helper_that_never_unmounts_is_a_plain_sentence(tmp_path):
     run = Runner(systemd_mount=0)
     assert unmount(STICK, run=run, timeout_s=0.3, eject_dir=eject, mountinfo_path=table) == UNMOUNT_FAILED
     assert (eject / "MY STICK").exists() and run.calls == []
-
-
-def make_log(tmp_path):
-    conn = new_log(tmp_path / "station.db")
-    fill_log(conn, ["Anna", "Bo"], sessions=2)
-    conn.close()
-    return lambda: sqlite3.connect(tmp_path / "station.db")
-
-
-def test_an_export_job_runs_in_a_thread_then_unmounts(tmp_path):
-    connect = make_log(tmp_path)
-    (tmp_path / "stick").mkdir()
-    stick = Stick(tmp_path / "stick", "/dev/sdb1", "vfat", False)
-    unmounted = []
-    seen = []
-    job = ExportJob(connect, tmp_path, stick, since="last", unmount_stick=unmounted.append)
-    job.start()
-    while not job.done:
-        seen.append(job.progress)
-        time.sleep(0.001)
-    assert job.error is None and job.safe_to_remove
-    done, total = job.progress
-    assert done == total == job.result.files and (job.result.folder / "summary.json").is_file()
-    assert all(a <= b for (a, _), (b, _) in zip(seen, seen[1:])), "progress only moves forward"
-    assert unmounted == [stick]
-
-
-def test_an_export_job_reports_a_stick_problem_and_still_unmounts(tmp_path):
-    connect = make_log(tmp_path)
-    stick = Stick(tmp_path / "gone", "/dev/sdb1", "vfat", False)
-    job = ExportJob(connect, tmp_path, stick, unmount_stick=lambda s: UNMOUNT_FAILED).start()
-    assert job.wait(60)
-    assert job.result is None and "is not a folder" in job.error
-    assert job.unmount_problem == UNMOUNT_FAILED and not job.safe_to_remove
-
-
-def test_an_export_job_keeps_the_kiosk_running_on_a_fault(tmp_path, caplog):
-    stick = Stick(tmp_path, "/dev/sdb1", "vfat", False)
-    job = ExportJob(lambda: 1 / 0, tmp_path, stick, unmount_stick=lambda s: None).start()
-    assert job.wait(60)
-    assert job.error.startswith("The export stopped on a fault") and "ZeroDivisionError" in caplog.text

@@ -7,10 +7,9 @@ kernel's timestamp in seconds), here with ticks the test chooses.
 """
 
 import time
-from pathlib import Path
 
 import pytest
-from gpiozero import Button, Device
+from gpiozero import Button
 from gpiozero.pins.mock import MockFactory, MockPin
 from gpiozero.pins.pi import PiPin
 
@@ -19,6 +18,7 @@ from station.analysis.pipeline import Pipeline
 from station.errors import UserError
 from station.readings import BACK, FRONT, MAT, MatEdge
 from station.sources.gpio_mat import NO_GPIO, GpioMat
+from gpio_host import on_a_pi
 
 #: Differences of edge times against differences of ticks: float rounding only.
 EXACT_S = 1e-9
@@ -203,20 +203,7 @@ def test_a_factory_timing_edges_on_another_clock_is_refused():
         GpioMat({MAT: 17}, pin_factory=MicrosecondTicksFactory())
 
 
-@pytest.fixture
-def no_default_factory():
-    saved = Device.pin_factory
-    Device.pin_factory = None
-    yield
-    Device.pin_factory = saved
-
-
-def _on_a_pi() -> bool:
-    model = Path("/proc/device-tree/model")
-    return model.exists() and "Raspberry Pi" in model.read_text(errors="replace")
-
-
-@pytest.mark.skipif(_on_a_pi(), reason="a Raspberry Pi has GPIO pins")
+@pytest.mark.skipif(on_a_pi(), reason="a Raspberry Pi has GPIO pins")
 def test_a_computer_without_gpio_is_a_user_error(no_default_factory, monkeypatch):
     monkeypatch.setenv("GPIOZERO_PIN_FACTORY", "native")
     with pytest.raises(UserError) as raised:

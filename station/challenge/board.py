@@ -104,7 +104,17 @@ def live_view(definition: Definition, state: ChallengeState) -> LiveView:
         total_reps=state.totals.get(counted),
         flash=state.status == "running" and state.time_left_s is not None
         and 0 < state.time_left_s <= FLASH_S,
-        leaderboard=_rows(state.leaderboard[:LEADERBOARD_ROWS], definition.score, on_mat))
+        leaderboard=top_rows(_rows(state.leaderboard, definition.score, on_mat), LEADERBOARD_ROWS))
+
+
+def top_rows(rows: tuple[LeaderRow, ...], rows_n: int) -> tuple[LeaderRow, ...]:
+    """The first ``rows_n`` rows; the athlete on the mat always among them, in
+    the last row if they are further down, so they can see their place."""
+    top = rows[:rows_n]
+    if rows_n < 1 or any(row.on_mat for row in top):
+        return top
+    on_mat = [row for row in rows if row.on_mat]
+    return top[:rows_n - 1] + tuple(on_mat[:1]) if on_mat else top
 
 
 def _next_shown(definition: Definition, state: ChallengeState) -> bool:

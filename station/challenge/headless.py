@@ -35,8 +35,6 @@ def challenge_from_args(args) -> tuple[Definition, list[str]] | None:
         if args.class_names is not None:
             raise UserError("--class names the athletes of a challenge; add --challenge NAME.")
         return None
-    if not args.headless:
-        raise UserError("--challenge runs with --headless; the kiosk screen shows single sets.")
     definition = load_challenge(args.challenge)
     names = None if args.class_names is None else parse_class(args.class_names)
     roster = class_roster(definition, names)

@@ -4,6 +4,9 @@ recordings in a new folder on DIR (a USB stick, or any folder)."""
 from __future__ import annotations
 
 import argparse
+import json
+import signal
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -36,9 +39,42 @@ def add_parser(subparsers) -> None:
     export.add_argument("--data-dir", type=Path, metavar="DIR",
                         help="where the calibration and logs are kept")
     export.add_argument("--config", type=Path, metavar="FILE", help="config file (TOML)")
+    export.add_argument("--progress", action="store_true",
+                        help="print one JSON line per file written, then the result or the error "
+                             "(for the kiosk)")
 
 
 def export(args) -> int:
+    if args.progress:
+        return export_with_progress(args)
+    result = _export(args)
+    since = f" since {result.since.isoformat(timespec='minutes')}" if result.since else ""
+    print(f"Exported {result.reps} reps{since} to {result.folder} "
+          f"({result.files} files, {result.bytes_written / 1e6:.1f} MB).")
+    return 0
+
+
+def export_with_progress(args) -> int:
+    """The export as JSON lines on stdout: ``{"done": 3, "total": 9}`` after
+    each file, then ``{"result": {...}}``, or ``{"error": "sentence"}`` and
+    exit code 2. SIGTERM stops it and takes back what it wrote."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+    try:
+        result = _export(args, lambda done, total: _line({"done": done, "total": total}))
+    except UserError as error:
+        _line({"error": str(error)})
+        return error.exit_code
+    since = result.since.isoformat(timespec="milliseconds") if result.since else None
+    _line({"result": {"folder": str(result.folder), "reps": result.reps, "files": result.files,
+                      "bytes_written": result.bytes_written, "since": since}})
+    return 0
+
+
+def _line(record: dict) -> None:
+    print(json.dumps(record, ensure_ascii=False), flush=True)
+
+
+def _export(args, progress=None):
     data_dir = data_dir_for(args, load_config(args.config))
     if not (data_dir / DB_FILE).is_file():
         raise UserError(f"No session log in {data_dir}: give the station's data folder "
@@ -46,10 +82,7 @@ def export(args) -> int:
     from station.export.exporter import export_log  # pygame (charts) only when exporting
     conn = open_log(data_dir)
     try:
-        result = export_log(conn, data_dir, args.to, since=args.since, athlete=args.athlete)
+        return export_log(conn, data_dir, args.to, since=args.since, athlete=args.athlete,
+                          progress=progress)
     finally:
         conn.close()
-    since = f" since {result.since.isoformat(timespec='minutes')}" if result.since else ""
-    print(f"Exported {result.reps} reps{since} to {result.folder} "
-          f"({result.files} files, {result.bytes_written / 1e6:.1f} MB).")
-    return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import logging
 import signal
 import threading
@@ -37,6 +38,28 @@ def open_source(args, config):
                        data_dir=data_dir_for(args, config))
 
 
+def uses_hardware(args, config) -> bool:
+    if args.replay is not None or args.simulate:
+        return False
+    choice = choose_sources(config, args.mat, args.force)
+    return "simulated" not in (choice.mat_kind, choice.force_kind)
+
+
+def hardware_ready(args, config, config_problem: str | None, stop: threading.Event) -> bool:
+    """True once the sensors open; until then the kiosk says what is wrong
+    (False: it was stopped while waiting)."""
+    from station.commands.waiting import hardware_problem, wait_for_hardware
+    from station.kiosk.app import open_app
+    problem = hardware_problem(lambda: open_source(args, config))
+    if problem is None:
+        return True
+    return wait_for_hardware(
+        problem, lambda: open_source(args, config),
+        open_app=lambda source: open_app(source, config, args, config_problem),
+        loop_for=lambda source, app: StationLoop(source, pipeline_for(config), app.on_event),
+        stop=stop, notifier=Notifier())
+
+
 def pipeline_for(config) -> Pipeline:
     return Pipeline(config.timing, config.force, plate_depth_m=config.plate.depth_m)
 
@@ -48,6 +71,10 @@ def run(args) -> int:
     if config_problem:
         LOG.warning("%s", config_problem)
     chosen_challenge = challenge_from_args(args)  # checked before any hardware opens
+    if not args.headless and uses_hardware(args, config):
+        with stop_on_signals() as stop:
+            if not hardware_ready(args, config, config_problem, stop):
+                return 0
     source = open_source(args, config)
     log = open_run_log(args, config, source)
     with stop_on_signals() as stop, contextlib.closing(log):
@@ -62,17 +89,20 @@ def run(args) -> int:
             if challenge is not None:
                 return drive(loop, stop, challenge.stepper(loop, stop, HEADLESS_STEP_S))
             return drive(loop, stop, lambda: time.sleep(HEADLESS_STEP_S))
-        return run_kiosk(source, config, args, stop, config_problem, log)
+        return run_kiosk(source, config, args, stop, config_problem, log, chosen_challenge)
 
 
 def run_kiosk(source, config, args, stop: threading.Event, config_problem: str | None = None,
-              log: RunLog | None = None) -> int:
-    """``log``: the run's session log (every event is logged before it is shown)."""
+              log: RunLog | None = None, chosen_challenge=None) -> int:
+    """``log``: the run's session log (every event is logged before it is shown);
+    ``chosen_challenge``: (definition, class) to open the kiosk in, or None."""
     log = log or RunLog(None)
     from station.kiosk.app import open_app
+    parts = kiosk_parts(config, log)
     try:
-        app = open_app(source, config, args, config_problem)
+        app = open_app(source, config, args, config_problem, **parts)
     except UserError:
+        close_parts(parts)
         source.close()
         raise
 
@@ -84,10 +114,39 @@ def run_kiosk(source, config, args, stop: threading.Event, config_problem: str |
     loop = StationLoop(source, pipeline_for(config), log.showing(on_event), args.speed,
                        args.duration, on_readings=app.readings_too(log.on_readings))
     log.started(loop, config)
+    from station.kiosk.challenge_mode import attach
+    attach(app, config, log, loop.latency_s, chosen_challenge)
+    from station.kiosk.usb_mode import attach as attach_usb
+    usb = attach_usb(app, config, data_dir_for(args, config))
     try:
         return drive(loop, stop, lambda: app.between_steps(loop, stop))
     finally:
+        usb.close()
+        close_parts(parts)
         app.close()
+
+
+def kiosk_parts(config, log: RunLog, gpio_chips: str = "/dev/gpiochip*") -> dict:
+    """What the kiosk picks from and answers to: the roster of ``log``, picks
+    kept in ``log``, the GPIO buttons (only on a machine with a GPIO chip, so
+    a laptop starts without a warning about them) and the sound cues."""
+    from station.kiosk.buttons import ButtonPanel
+    from station.kiosk.sound import Cues
+
+    def on_pick(athlete_id, name):
+        if athlete_id is None:
+            log.pick_guest()
+        else:
+            log.athlete_id = athlete_id
+    return {"roster": lambda: [(a.id, a.name) for a in log.roster()], "on_pick": on_pick,
+            "buttons": ButtonPanel(config.kiosk) if glob.glob(gpio_chips) else None,
+            "cues": Cues(config.sound)}
+
+
+def close_parts(parts: dict) -> None:
+    for name in ("cues", "buttons"):
+        if parts.get(name) is not None:
+            parts[name].close()
 
 
 @contextlib.contextmanager

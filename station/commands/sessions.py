@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from station.challenge.history import HEADINGS as CHALLENGE_HEADINGS, challenge_rows
 from station.config import load_config
 from station.log.db import open_log
 from station.log.sessions import SessionSummary, list_sessions
@@ -15,7 +16,8 @@ HEADINGS = ("#", "started", "athletes", "sets", "reps", "valid", "data", "ended"
 
 def add_parser(subparsers) -> None:
     sessions = subparsers.add_parser("sessions", help="list the sessions in the log")
-    sessions.add_argument("--athlete", metavar="NAME", help="only sessions with this athlete's sets")
+    sessions.add_argument("--athlete", metavar="NAME",
+                          help="only sessions with this athlete's sets, then their class challenges")
     sessions.add_argument("--data-dir", type=Path, metavar="DIR",
                           help="where the calibration and logs are kept")
     sessions.add_argument("--config", type=Path, metavar="FILE", help="config file (TOML)")
@@ -26,12 +28,16 @@ def sessions(args, say=print) -> int:
     conn = open_log(data_dir_for(args, config))
     try:
         found = list_sessions(conn, args.athlete)
+        challenges = challenge_rows(conn, args.athlete) if args.athlete else []
     finally:
         conn.close()
     if not found:
         say("No sessions" + (f" with {args.athlete}." if args.athlete else " yet."))
-        return 0
-    say(render_table([HEADINGS] + [_row(session) for session in found]))
+    else:
+        say(render_table([HEADINGS] + [_row(session) for session in found]))
+    if challenges:
+        say(f"\nClass challenges of {args.athlete}:")
+        say(render_table([CHALLENGE_HEADINGS, *challenges]))
     return 0
 
 

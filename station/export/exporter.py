@@ -2,11 +2,13 @@
 
 The export is a new folder ``JumpMat-2026-11-24T1805`` (``-2``, ``-3``... if
 taken) holding reps.csv, phases.csv, sessions.csv, challenges.csv, a chart per
-session and athlete, the sets' raw recordings that still exist, and
-summary.json, written last. Only once all of it is on the stick is the export
-recorded in the log's ``exports`` table. If the stick fails, what this export
-wrote is taken back as far as the stick allows, and a StickError says what to
-do; exporting again writes a new folder. docs/export.md describes the folder.
+session (rendered alongside the tables, station.export.ahead), the sets' raw
+recordings that still exist, and summary.json, written last. Only once all of
+it is on the stick is the export recorded in the log's ``exports`` table
+(and ``export_athletes``, for an export of some athletes only). If the stick
+fails, what this export wrote is taken back as far as the stick allows, and a
+StickError says what to do; exporting again writes a new folder.
+docs/export.md describes the folder.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ from pathlib import Path
 from typing import Callable
 
 from station.errors import UserError
+from station.export.ahead import ChartsAhead
 from station.export.atomic import StickWriter
-from station.export.chart import ChartData, ChartRep, render_chart
-from station.export.csv_safe import csv_chunks, safe_file_name
+from station.export.chart import AthleteReps, ChartData, ChartRep
+from station.export.csv_safe import csv_chunks
 from station.export.recordings import recordings_to_copy
 from station.export.selection import SINCE_LAST, Selection, athlete_ids_named, last_export_time
 from station.export.summary import summary_json
@@ -65,9 +68,9 @@ def export_log(conn: sqlite3.Connection, data_dir: Path, dest_root: Path,
     if not Path(dest_root).is_dir():
         raise UserError(f"{dest_root} is not a folder: give an existing folder or a mounted stick.")
     with _snapshot(conn):
-        selection = Selection(since=_resolve_since(conn, since),
-                              athlete_ids=None if athlete is None
-                              else athlete_ids_named(conn, athlete))
+        athlete_ids = None if athlete is None else athlete_ids_named(conn, athlete)
+        selection = Selection(since=_resolve_since(conn, since, athlete_ids),
+                              athlete_ids=athlete_ids)
         folder, rows, tracker = _export(conn, Path(data_dir), Path(dest_root), selection, athlete,
                                         now, writer or StickWriter(), progress)
     _record_export(conn, now, folder, rows["reps.csv"], selection)
@@ -94,9 +97,10 @@ def _export(conn, data_dir, dest_root, selection, athlete, now, writer, progress
     """Write every file of the export: its folder, the rows of each table,
     and the progress counts."""
     tables = all_tables(selection)
-    charts = _chart_keys(conn, selection)
+    charts = list(_chart_data(conn, selection))
     recordings = recordings_to_copy(conn, selection, data_dir)
     tracker = _Progress(len(tables) + len(recordings.files) + len(charts) + 1, progress)
+    ahead = ChartsAhead(charts)
     try:
         folder = writer.make_unique_folder(dest_root, _folder_name(now))
         rows = {}
@@ -105,7 +109,7 @@ def _export(conn, data_dir, dest_root, selection, athlete, now, writer, progress
             tracker.tick(size)
         for size in _copy_recordings(writer, folder, recordings):
             tracker.tick(size)
-        for size in _write_charts(writer, folder, conn, selection, charts):
+        for size in _write_charts(writer, folder, ahead, bool(charts)):
             tracker.tick(size)
         # summary.json says the export is complete: every other name must be
         # durable before it appears.
@@ -118,6 +122,8 @@ def _export(conn, data_dir, dest_root, selection, athlete, now, writer, progress
         # A stick problem, or a fault: either way no half export stays behind.
         writer.remove_all()
         raise
+    finally:
+        ahead.stop()
     return folder, rows, tracker
 
 
@@ -140,9 +146,9 @@ def _folder_name(now: datetime) -> str:
     return now.astimezone().strftime("JumpMat-%Y-%m-%dT%H%M")
 
 
-def _resolve_since(conn, since) -> datetime | None:
+def _resolve_since(conn, since, athlete_ids) -> datetime | None:
     if since == SINCE_LAST:
-        return last_export_time(conn)
+        return last_export_time(conn, athlete_ids)
     if isinstance(since, str):
         raise ValueError(f"since must be a datetime, {SINCE_LAST!r} or None, not {since!r}")
     if since is not None and since.tzinfo is None:
@@ -183,55 +189,55 @@ def _copy_recordings(writer, folder, recordings):
         yield size
 
 
-def _chart_keys(conn, selection) -> list[tuple[int, int | None]]:
-    where, params = selection.sets_where("s")
-    return conn.execute(f"SELECT DISTINCT s.session_id, s.athlete_id FROM sets s "
-                        f"JOIN reps r ON r.set_id = s.id WHERE {where} "
-                        f"ORDER BY s.session_id, s.athlete_id", params).fetchall()
-
-
-def _write_charts(writer, folder, conn, selection, keys):
-    if not keys:
+def _write_charts(writer, folder, ahead: ChartsAhead, any_charts: bool):
+    if not any_charts:
         return
     writer.make_folder(folder / "charts")
-    names = set()
-    for data, athlete_id in _chart_data(conn, selection):
-        name = chart_file_name(data, athlete_id, names)
-        yield writer.write_chunks(folder / "charts" / name, [render_chart(data)])
+    for data, png in ahead:
+        yield writer.write_chunks(folder / "charts" / chart_file_name(data), [png])
 
 
-def chart_file_name(data: ChartData, athlete_id: int | None, taken: set[str]) -> str:
-    """``<session>-<athlete>.png``, with the athlete's id added if that is taken."""
-    who = "nobody" if athlete_id is None else safe_file_name(data.athlete, "athlete")
-    stem = f"{data.session_id}-{who}"
-    name = f"{stem}.png" if stem.casefold() not in taken else f"{stem}-{athlete_id}.png"
-    taken.add(name[:-4].casefold())
-    return name
+def chart_file_name(data: ChartData) -> str:
+    """``<session>-<its local date>.png``: in session order, and the day to find it by."""
+    try:
+        day = datetime.fromisoformat(data.session_started_at).astimezone().strftime("%Y-%m-%d")
+    except ValueError:
+        day = "unknown-day"
+    return f"{data.session_id}-{day}.png"
 
 
 def _chart_data(conn, selection):
+    """A ChartData per session, its athletes in name order."""
     where, params = selection.sets_where("s")
     rows = conn.execute(
-        f"SELECT s.session_id, s.athlete_id, COALESCE(a.name, ''), "
-        f"strftime('%Y-%m-%dT%H:%M:%f+00:00', se.started_at), s.set_index, r.rep_index, "
-        f"r.rebound_contact_s, r.jump_height_m, r.rating, r.valid "
+        f"SELECT s.session_id, strftime('%Y-%m-%dT%H:%M:%f+00:00', se.started_at), s.athlete_id, "
+        f"COALESCE(a.name, ''), s.set_index, r.rep_index, r.rebound_contact_s, r.jump_height_m, "
+        f"r.rating, r.valid "
         f"FROM reps r JOIN sets s ON s.id = r.set_id JOIN sessions se ON se.id = s.session_id "
         f"LEFT JOIN athletes a ON a.id = s.athlete_id WHERE {where} "
-        f"ORDER BY s.session_id, s.athlete_id, s.set_index, r.rep_index", params)
-    for (session_id, athlete_id, name, started), group in itertools.groupby(
-            rows, key=lambda row: row[:4]):
-        reps = [ChartRep(*row[4:9], valid=bool(row[9])) for row in group]
-        yield ChartData(name, started or "", session_id, reps), athlete_id
+        f"ORDER BY s.session_id, a.name IS NULL, a.name, s.athlete_id, s.set_index, r.rep_index",
+        params)
+    for (session_id, started), session_rows in itertools.groupby(rows, key=lambda row: row[:2]):
+        athletes = [AthleteReps(name, [ChartRep(*row[4:9], valid=bool(row[9])) for row in group])
+                    for (_, name), group in itertools.groupby(session_rows, key=lambda row: row[2:4])]
+        yield ChartData(session_id, started or "", athletes)
 
 
 def _record_export(conn, now, folder, reps, selection) -> None:
     try:
-        conn.execute("INSERT INTO exports (exported_at, destination, reps, since) "
-                     "VALUES (?, ?, ?, ?)",
-                     (now.astimezone(timezone.utc).isoformat(timespec="milliseconds"),
-                      str(folder), reps, selection.since_utc))
+        if not conn.in_transaction:
+            conn.execute("BEGIN IMMEDIATE")  # the export and its athletes, together
+        export_id = conn.execute(
+            "INSERT INTO exports (exported_at, destination, reps, since) VALUES (?, ?, ?, ?)",
+            (now.astimezone(timezone.utc).isoformat(timespec="milliseconds"), str(folder),
+             reps, selection.since_utc)).lastrowid
+        # An export of some athletes moves "since last" for them alone.
+        conn.executemany("INSERT INTO export_athletes (export_id, athlete_id) VALUES (?, ?)",
+                         [(export_id, i) for i in selection.athlete_ids or ()])
         conn.commit()
     except sqlite3.OperationalError as error:
+        if conn.in_transaction:
+            conn.rollback()
         raise UserError(f"The export in {folder} is complete, but the session log could not "
                         f"record it ({error}); an export since the last one will include these "
                         "sets again.") from None

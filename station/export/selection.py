@@ -68,11 +68,39 @@ class Selection:
         return " AND ".join(clauses), params
 
 
-def last_export_time(conn: sqlite3.Connection) -> datetime | None:
-    """When the last recorded export happened, or None if there was none."""
-    row = conn.execute("SELECT exported_at FROM exports "
-                       "ORDER BY julianday(exported_at) DESC, id DESC LIMIT 1").fetchone()
+#: An export of everyone: one that lists no athletes of its own.
+_OF_EVERYONE = "NOT EXISTS (SELECT 1 FROM export_athletes x WHERE x.export_id = e.id)"
+
+
+def last_export_time(conn: sqlite3.Connection,
+                     athlete_ids: tuple[int, ...] | None = None) -> datetime | None:
+    """When the last recorded export covering these athletes happened, or
+    None if there was none.
+
+    ``athlete_ids`` None: the last export of everyone (an export of some
+    athletes only does not count). Else, for each athlete, their last export
+    (of everyone, or of them); the earliest of those, so none of them misses
+    a set.
+    """
+    if athlete_ids is None:
+        return _last(conn, _OF_EVERYONE, [])
+    times = [_last(conn, f"({_OF_EVERYONE} OR EXISTS (SELECT 1 FROM export_athletes x "
+                         f"WHERE x.export_id = e.id AND x.athlete_id = ?))", [athlete_id])
+             for athlete_id in athlete_ids]
+    return None if None in times or not times else min(times)
+
+
+def _last(conn, where: str, params: list) -> datetime | None:
+    row = conn.execute(f"SELECT exported_at FROM exports e WHERE {where} "
+                       "ORDER BY julianday(exported_at) DESC, id DESC LIMIT 1", params).fetchone()
     return None if row is None else _aware(datetime.fromisoformat(row[0]))
+
+
+def new_reps(conn: sqlite3.Connection) -> int:
+    """How many reps an export of everyone "since last" would hold now."""
+    where, params = Selection(since=last_export_time(conn)).sets_where("s")
+    return conn.execute(f"SELECT COUNT(*) FROM reps r JOIN sets s ON s.id = r.set_id "
+                        f"WHERE {where}", params).fetchone()[0]
 
 
 def athlete_ids_named(conn: sqlite3.Connection, name: str) -> tuple[int, ...]:

@@ -66,47 +66,51 @@ def reps_table(selection: Selection) -> Table:
     return _table("reps.csv", columns, body, params)
 
 
-#: Contacts and flights as one list of phases, in the order they happened
-#: (the standing-start contact, which has no start time, first).
-_PHASES = """(
-    SELECT set_id, 'contact' AS kind, contact_index AS phase_index, start_s, end_s, zone,
-           NULL AS direction, NULL AS displacement_m, landed, rsi, peak_force_n, peak_force_bw,
-           time_to_peak_s, loading_rate_bw_per_s, impact_peak, softness, rating, 0 AS kind_order
-    FROM contacts
-    UNION ALL
-    SELECT set_id, 'flight', flight_index, takeoff_s, landing_s, NULL, direction, displacement_m,
-           NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 1
-    FROM flights) p"""
-
-
 def phases_table(selection: Selection) -> Table:
-    """phases.csv: every contact and flight."""
+    """phases.csv: every contact and flight, in the order they happened (the
+    standing-start contact, which has no start time, first).
+
+    Each kind of phase is formatted in its own branch, so a cell that kind
+    never has is a constant (a flight has no landing), and the athlete and
+    session cells are formatted once per set rather than once per phase:
+    the table holds four phases per rep, so this is most of an export's time.
+    """
     where, params = selection.sets_where("s")
-    seconds = PLACES["s"]
-    columns = [*_athlete_columns("s.athlete_id", "a.name"),
-               ("session_id", sql_integer("s.session_id")),
-               ("set_index", sql_integer("s.set_index")),
-               ("kind", sql_text("p.kind")),
-               ("phase_index", sql_integer("p.phase_index")),
-               ("start_s", sql_number("p.start_s", seconds)),
-               ("end_s", sql_number("p.end_s", seconds)),
-               ("duration_s", sql_number("p.end_s - p.start_s", seconds)),
-               ("zone", sql_text("p.zone")),
-               ("direction", sql_text("p.direction")),
-               ("displacement_m", sql_number("p.displacement_m", PLACES["m"])),
-               ("landed", sql_integer("p.landed")),
-               ("rsi", sql_number("p.rsi", PLACES["rsi"])),
-               ("peak_force_n", sql_number("p.peak_force_n", PLACES["n"])),
-               ("peak_force_bw", sql_number("p.peak_force_bw", PLACES["bw"])),
-               ("time_to_peak_s", sql_number("p.time_to_peak_s", seconds)),
-               ("loading_rate_bw_per_s", sql_number("p.loading_rate_bw_per_s", PLACES["bw_per_s"])),
-               ("impact_peak", sql_integer("p.impact_peak")),
-               ("softness", sql_number("p.softness", PLACES["softness"])),
-               ("rating", sql_text("p.rating"))]
-    body = (f"FROM {_PHASES} JOIN sets s ON s.id = p.set_id "
-            f"LEFT JOIN athletes a ON a.id = s.athlete_id WHERE {where} "
-            f"ORDER BY s.session_id, s.set_index, p.start_s IS NOT NULL, p.start_s, p.kind_order")
-    return _table("phases.csv", columns, body, params)
+    seconds, places = PLACES["s"], PLACES
+    prefix = sql_line([*(expr for _, expr in _athlete_columns("s.athlete_id", "a.name")),
+                       sql_integer("s.session_id"), sql_integer("s.set_index")])
+    contact = sql_line([sql_integer("c.contact_index"), sql_number("c.start_s", seconds),
+                        sql_number("c.end_s", seconds), sql_number("c.end_s - c.start_s", seconds),
+                        sql_text("c.zone"), "''", "''", sql_integer("c.landed"),
+                        sql_number("c.rsi", places["rsi"]), sql_number("c.peak_force_n", places["n"]),
+                        sql_number("c.peak_force_bw", places["bw"]),
+                        sql_number("c.time_to_peak_s", seconds),
+                        sql_number("c.loading_rate_bw_per_s", places["bw_per_s"]),
+                        sql_integer("c.impact_peak"), sql_number("c.softness", places["softness"]),
+                        sql_text("c.rating")])
+    flight = sql_line([sql_integer("f.flight_index"), sql_number("f.takeoff_s", seconds),
+                       sql_number("f.landing_s", seconds),
+                       sql_number("f.landing_s - f.takeoff_s", seconds), "''",
+                       sql_text("f.direction"), sql_number("f.displacement_m", places["m"]),
+                       *["''"] * 9])
+    sql = f"""WITH chosen AS MATERIALIZED (
+        SELECT s.id, s.session_id, s.set_index, {prefix} AS prefix
+        FROM sets s LEFT JOIN athletes a ON a.id = s.athlete_id WHERE {where})
+    SELECT line FROM (
+        SELECT ch.session_id, ch.set_index, c.start_s AS start_s, 0 AS kind_order,
+               ch.prefix || ',contact,' || {contact} AS line
+        FROM contacts c JOIN chosen ch ON ch.id = c.set_id
+        UNION ALL
+        SELECT ch.session_id, ch.set_index, f.takeoff_s, 1, ch.prefix || ',flight,' || {flight}
+        FROM flights f JOIN chosen ch ON ch.id = f.set_id)
+    ORDER BY session_id, set_index, start_s IS NOT NULL, start_s, kind_order"""
+    return Table("phases.csv", PHASES_HEADER, sql, params)
+
+
+PHASES_HEADER = ["athlete_id", "athlete", "session_id", "set_index", "kind", "phase_index",
+                 "start_s", "end_s", "duration_s", "zone", "direction", "displacement_m", "landed",
+                 "rsi", "peak_force_n", "peak_force_bw", "time_to_peak_s", "loading_rate_bw_per_s",
+                 "impact_peak", "softness", "rating"]
 
 
 def sessions_table(selection: Selection) -> Table:

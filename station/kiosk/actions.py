@@ -26,3 +26,14 @@ class Tap:
 
     x: int
     y: int
+
+
+def hit(action, targets: dict[str, tuple[int, int, int, int]]) -> str | None:
+    """The name of the target box (x, y, width, height) a tap landed in, or
+    None: not a tap, or it missed every box."""
+    if not isinstance(action, Tap):
+        return None
+    for name, (x, y, width, height) in targets.items():
+        if x <= action.x < x + width and y <= action.y < y + height:
+            return name
+    return None

@@ -72,6 +72,8 @@ class KioskApp:
         self._frames = pygame.time.Clock()
         #: Class challenges (station.kiosk.challenge_mode.attach), or None.
         self.challenge = None
+        #: USB sticks: export and roster import (station.kiosk.usb_mode.attach), or None.
+        self.usb = None
 
     def on_event(self, event: Event) -> None:
         """Hand one pipeline event to the board and the cues."""
@@ -86,12 +88,17 @@ class KioskApp:
         actions = self.keys.actions(self.screen.events())
         if self.buttons is not None:
             actions += self.buttons.take()
+        if self.usb is not None:
+            busy = self.challenge is not None and self.challenge.active
+            actions = self.usb.take(actions, now_s, self.flow.screen, busy, self._targets)
         if self.challenge is not None:
             actions = self.challenge.take(actions, now_s, self.flow.screen, self._targets)
         shown = self.flow.update(self.board, now_s, actions, self._targets)
         self.draw(shown, now_s)
         self.screen.show()
-        if self.shots is not None:
+        if self.shots is not None and self.usb is not None and self.usb.showing:
+            self.shots.take(self.screen.surface, self.usb.shot_name())
+        elif self.shots is not None:
             challenge = self.challenge is not None and self.challenge.active
             self.shots.take(self.screen.surface, self.challenge.shot_name(now_s) if challenge
                             else shot_name(shown, self.board))
@@ -116,6 +123,8 @@ class KioskApp:
 
     def _render(self, shown: Screen, page: pygame.Surface, now_s: float, targets: dict) -> list[pygame.Rect]:
         board, fonts = self.board, self.fonts
+        if self.usb is not None and self.usb.showing:
+            return self.usb.render(page, fonts, targets)
         if self.challenge is not None and self.challenge.active:
             return self.challenge.render(page, now_s, fonts, targets)
         if shown is Screen.ATTRACT:

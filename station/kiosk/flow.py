@@ -20,7 +20,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Callable
 
-from station.kiosk.actions import Action, Tap
+from station.kiosk.actions import Action, Tap, hit
 from station.kiosk.board import LiveBoard
 
 #: Long enough to read a number at a glance, short enough not to hold up the set.
@@ -104,7 +104,7 @@ class Flow:
             self.exit_asked = True
         elif self.screen is Screen.PICKER:
             self._pick_act(action, now_s, targets)
-        elif self.screen is Screen.ATTRACT and (action is Action.SELECT or _hit(action, targets) == "athlete"):
+        elif self.screen is Screen.ATTRACT and (action is Action.SELECT or hit(action, targets) == "athlete"):
             self._open_picker(now_s)
         elif self.screen is Screen.SUMMARY and (action is Action.SELECT or isinstance(action, Tap)):
             self._dismissed_set = None if board.last_set is None else board.last_set.index
@@ -126,22 +126,12 @@ class Flow:
         elif action is Action.SELECT:
             self._pick(self.highlighted)
         else:
-            hit = _hit(action, targets)
-            if hit is not None and hit.startswith("row "):
-                self._pick(int(hit.removeprefix("row ")))
+            tapped = hit(action, targets)
+            if tapped is not None and tapped.startswith("row "):
+                self._pick(int(tapped.removeprefix("row ")))
 
     def _pick(self, index: int) -> None:
         self.athlete = self.choices[index]
         self._picking_since_s = None
         self.screen = Screen.ATTRACT
         self.on_pick(*self.athlete)
-
-
-def _hit(action, targets: dict[str, tuple[int, int, int, int]]) -> str | None:
-    """The name of the target a tap landed in, or None (not a tap, or it missed)."""
-    if not isinstance(action, Tap):
-        return None
-    for name, (x, y, width, height) in targets.items():
-        if x <= action.x < x + width and y <= action.y < y + height:
-            return name
-    return None

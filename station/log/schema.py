@@ -121,4 +121,15 @@ MIGRATIONS = [
     CREATE INDEX contacts_by_set ON contacts(set_id);
     CREATE INDEX flights_by_set ON flights(set_id);
     """,
+    # Which athletes an export of some athletes only (``station export
+    # --athlete``) covered, so that it moves "since last" for them alone. An
+    # export without rows here covered everyone (exports made before this
+    # table existed are taken as such).
+    """
+    CREATE TABLE export_athletes (
+        export_id INTEGER NOT NULL REFERENCES exports(id),
+        athlete_id INTEGER NOT NULL REFERENCES athletes(id),
+        PRIMARY KEY (export_id, athlete_id)
+    );
+    """,
 ]

@@ -1,0 +1,150 @@
+"""USB sticks at the kiosk: the stick's screens in the frame loop.
+
+A stick that arrives while the mat is free (the attract screen up, no class
+challenge running) gets its screen at once; while someone is on the mat only
+a banner says so, and the screen comes when the mat is free again. The
+export runs in a child process (station.export.job), the count of new reps
+and the roster import in worker threads with their own connection to the
+session log: the frame loop only reads how they are getting on.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pygame
+
+from station.export.job import ExportJob
+from station.export.selection import new_reps
+from station.export.usb import StickWatcher, unmount
+from station.kiosk.flow import Screen
+from station.kiosk.text import TextCache
+from station.kiosk.usb_control import StickLook, Task, UsbControl
+from station.kiosk.usb_screens import UsbView, render
+from station.log.athletes import import_roster_csv
+from station.log.db import open_log
+
+LOG = logging.getLogger("station")
+ROSTER_FILE = "roster.csv"
+BANNER = "usb"
+WAITING = "USB stick found \u2014 export after the set"
+CANNOT_LOOK = "The session log could not be read to count the new reps."
+CANNOT_IMPORT = "The roster could not be imported because of a fault in the station."
+
+
+class UsbMode:
+    """The stick's stages (``UsbControl``) shown in the kiosk on ``board``.
+
+        mode = UsbMode(control, app.board)
+        actions = mode.take(actions, now_s, flow.screen, busy=False)
+        if mode.showing:
+            rects = mode.render(page, fonts, targets)
+    """
+
+    def __init__(self, control: UsbControl, board) -> None:
+        self.control = control
+        self.board = board
+        self.showing = False
+
+    def take(self, actions: list, now_s: float, screen: Screen, busy: bool, targets: dict) -> list:
+        """Move the stick's stages on to ``now_s``; the actions left for the
+        kiosk. ``screen``: the kiosk's screen of the last frame; ``busy``: a
+        class challenge is running."""
+        free = not busy and not self.board.on_mat and screen is Screen.ATTRACT
+        left = self.control.take(actions, now_s, free, targets)
+        self.showing = self.control.showing(free)
+        self._banner(free)
+        return left
+
+    def view(self) -> UsbView:
+        """What the stick's screen shows now."""
+        control = self.control
+        label = control.stick.label if control.stick is not None else ""
+        rows = [text for _, text in control.rows()]
+        if control.stage == "offer":
+            return UsbView("USB STICK FOUND", label, ["What shall the station do with it?"], rows=rows,
+                           highlighted=control.highlighted)
+        if control.stage == "exporting":
+            return UsbView("EXPORTING", label, ["Leave the stick in until it says safe to remove."],
+                           progress=control.job.progress)
+        if control.stage == "importing":
+            return UsbView("IMPORTING THE ROSTER", label, [f"Reading {ROSTER_FILE} from the stick."])
+        outcome = control.outcome
+        return UsbView(outcome.title, label, outcome.lines, rows=rows,
+                       highlighted=control.highlighted)
+
+    def render(self, surface: pygame.Surface, fonts: TextCache, targets: dict) -> list[pygame.Rect]:
+        return render(surface, self.view(), fonts, targets)
+
+    def shot_name(self) -> str:
+        """What a screenshot of this frame shows, for its file name."""
+        control = self.control
+        if control.stage in ("result", "imported") and not control.outcome.ok:
+            return f"usb-{control.stage}-problem"
+        return f"usb-{control.stage}"
+
+    def close(self) -> None:
+        self.control.close()
+
+    def _banner(self, free: bool) -> None:
+        self.board.banners[:] = [b for b in self.board.banners if b[0] != BANNER]
+        stage = self.control.stage
+        if free or stage is None:
+            return
+        if stage == "exporting":
+            done, total = self.control.job.progress
+            sentence = f"Exporting to the USB stick: {100 * done // max(1, total)} %"
+        elif stage in ("result", "imported", "importing"):
+            sentence = "USB stick: the result shows when the mat is free"
+        else:
+            sentence = WAITING
+        self.board.banners.append((BANNER, sentence))
+
+
+def looker(data_dir: Path):
+    """``look(stick)`` for UsbControl: counts the new reps and looks for
+    roster.csv, in a worker thread."""
+    def look(stick) -> Task:
+        def work() -> StickLook:
+            has_roster = (stick.mount_point / ROSTER_FILE).is_file()
+            try:
+                conn = open_log(data_dir)
+            except Exception as error:  # no log: offer the export without a count
+                LOG.warning("USB stick: %s", error)
+                return StickLook(None, has_roster)
+            try:
+                return StickLook(new_reps(conn), has_roster)
+            finally:
+                conn.close()
+        return Task(work, CANNOT_LOOK)
+    return look
+
+
+def roster_importer(data_dir: Path):
+    """``import_roster(stick)`` for UsbControl: the stick's roster.csv into
+    the session log, in a worker thread with its own connection."""
+    def import_roster(stick) -> Task:
+        def work():
+            conn = open_log(data_dir)
+            try:
+                return import_roster_csv(conn, stick.mount_point / ROSTER_FILE)
+            finally:
+                conn.close()
+        return Task(work, CANNOT_IMPORT)
+    return import_roster
+
+
+def attach(app, config, data_dir: Path, watcher: StickWatcher | None = None,
+           unmount_stick=unmount) -> UsbMode:
+    """Give the kiosk ``app`` USB sticks: sticks under ``config.export``'s
+    mount roots, exports of the session log in ``data_dir``, unmounted
+    afterwards with ``unmount_stick``."""
+    watcher = watcher or StickWatcher(roots=config.export.mount_roots)
+    watcher.poll()  # sticks already in at start are not offered: nobody just plugged them in
+
+    def export(stick, since):
+        return ExportJob(data_dir, stick, since=since, unmount_stick=unmount_stick).start()
+    control = UsbControl(watcher, looker(Path(data_dir)), export, roster_importer(Path(data_dir)))
+    app.usb = UsbMode(control, app.board)
+    return app.usb
