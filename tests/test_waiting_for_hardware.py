@@ -4,7 +4,6 @@ import os
 import signal
 import time
 
-
 from station.commands.waiting import NoSensors, hardware_problem
 from station.errors import UserError
 from station.sources.athlete import SimulatedAthlete
