@@ -23,17 +23,15 @@ Where the time goes (docs/architecture.md, "Latency"):
 - the pipeline decides a phase only once the readings show it lasted its
   minimum: a landing ``min_contact_s`` + ``bounce_s`` (55 ms) after
   touchdown, which is when the forward flight, and with it the rep, completes;
-- a landing's rating is final ``landing_window_s`` (150 ms) after
-  touchdown; if the athlete takes off sooner, at the take-off, which is
-  believed only ``min_flight_s`` + ``bounce_s`` (85 ms) after it happened: a
-  rebound contact of 116-149 ms is rated more than 200 ms after touchdown.
-  (This simulated athlete's rebound contacts last 150-280 ms, so that case
-  is rare here.)
+- a landing's rating is final ``landing_window_s`` (120 ms) plus
+  ``bounce_s`` after touchdown, however short the contact: a take-off not
+  yet believed ends the window without being waited for;
 - a live source's ``latency_s``: the loop decides only that far behind the
   clock (0 for the simulator, 50 ms for the GPIO mat and for the load-cell
   front-end, which ``--source-latency-s`` stands in for);
-- the loop steps once a frame, so a decision waits up to 16.7 ms for its
-  step; the frame drawn right after the step shows it (about 1 ms).
+- between frames the kiosk keeps stepping the loop every 4 ms and draws at
+  once when a landing or a rep is decided, so a decision waits up to 4 ms
+  for its step, then about 1 ms for its frame.
 """
 
 from __future__ import annotations
@@ -48,14 +46,13 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 import numpy as np  # noqa: E402
-import pygame  # noqa: E402
 from machine import describe_machine  # noqa: E402
 
 from station.analysis.events import Flight, Landing, Rep  # noqa: E402
 from station.app import StationLoop  # noqa: E402
 from station.commands.run import drive, pipeline_for  # noqa: E402
 from station.config import load_config  # noqa: E402
-from station.kiosk.app import FRAME_RATE_HZ, KioskApp  # noqa: E402
+from station.kiosk.app import KioskApp  # noqa: E402
 from station.kiosk.board import LiveBoard  # noqa: E402
 from station.kiosk.flow import Screen  # noqa: E402
 from station.kiosk.screen import KioskScreen  # noqa: E402
@@ -140,7 +137,6 @@ def run(args) -> tuple[Stopwatch, list[float], list[float]]:
     loop = StationLoop(source, pipeline_for(config), on_event, speed=1.0, duration_s=args.seconds,
                        on_readings=app.readings_too(None))
     watch.offset_s = time.monotonic() - loop.session_time_s()
-    frames = pygame.time.Clock()
     frame_s, flip_at = [], []
 
     def between_steps():  # KioskApp.between_steps, with a stopwatch
@@ -150,7 +146,7 @@ def run(args) -> tuple[Stopwatch, list[float], list[float]]:
         frame_s.append(time.perf_counter() - began)
         watch.shown(app.flow.screen is Screen.LIVE)
         flip_at.append(time.monotonic())
-        frames.tick(FRAME_RATE_HZ)
+        app.wait_for_next_frame(loop)
 
     try:
         drive(loop, threading.Event(), between_steps)

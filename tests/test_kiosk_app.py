@@ -216,3 +216,42 @@ def test_screenshots_in_a_folder_that_cannot_be_made_is_a_plain_error(tmp_path):
     done = station("run", "--simulate", "--duration", "1", "--screenshots", tmp_path / "file" / "shots")
     assert done.returncode == 2
     assert "Screenshots cannot be saved" in done.stderr and "Traceback" not in done.stderr
+
+
+class SteppingLoop:
+    """A main loop whose ``decide_at`` step hands a landing to the app."""
+
+    def __init__(self, app, decide_at):
+        self.app, self.decide_at, self.steps = app, decide_at, 0
+        self.problem, self.now_s = None, 12.0
+
+    def step(self):
+        self.steps += 1
+        if self.steps == self.decide_at:
+            self.app.on_event(Landing(1, 2, 11.9, landing("hard")))
+        return True
+
+
+def test_a_landing_decided_between_frames_is_drawn_without_waiting_for_the_frame(video):
+    import threading
+    app, _ = make_app(has_force=True)
+    app.on_event(SetStart(1, 10.0))
+    stop = threading.Event()
+    app.between_steps(SteppingLoop(app, decide_at=0), stop)  # the first frame, then a whole frame's wait
+    loop = SteppingLoop(app, decide_at=2)
+    app.between_steps(loop, stop)
+    assert loop.steps == 2  # the wait ended on the landing's step, not at the next frame
+
+
+def test_without_news_the_loop_keeps_stepping_until_the_next_frame(video):
+    import threading
+    import time
+    from station.kiosk.app import FRAME_RATE_HZ
+    app, _ = make_app(has_force=True)
+    stop = threading.Event()
+    app.between_steps(SteppingLoop(app, decide_at=0), stop)
+    loop = SteppingLoop(app, decide_at=0)
+    began_s = time.monotonic()
+    app.between_steps(loop, stop)
+    assert time.monotonic() - began_s >= 1.0 / FRAME_RATE_HZ - 0.001  # a frame's time, not less
+    assert loop.steps >= 1

@@ -9,6 +9,7 @@ a rep shows it. Durations on screen run on the session clock (``now_s``).
 from __future__ import annotations
 
 import math
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -26,6 +27,9 @@ from station.kiosk.screen import KioskScreen
 from station.kiosk.text import TextCache
 
 FRAME_RATE_HZ = 60
+#: Between frames the loop keeps stepping this often, so a landing decided
+#: between two frames is drawn within this much of its decision.
+STEP_S = 0.004
 # Long enough to catch from the corner of an eye on landing, short enough to be
 # over before the next rep (reps come about a second apart).
 HIGHLIGHT_S = 0.5
@@ -69,7 +73,8 @@ class KioskApp:
         self._seen_landing = board.landing_changed_at
         self._highlight_until_s = -math.inf
         self._flash_until_s = -math.inf
-        self._frames = pygame.time.Clock()
+        self._clock_s = time.monotonic
+        self._last_frame_s = -math.inf
         #: Class challenges (station.kiosk.challenge_mode.attach), or None.
         self.challenge = None
         #: USB sticks: export and roster import (station.kiosk.usb_mode.attach), or None.
@@ -154,7 +159,27 @@ class KioskApp:
         self.board.device_problem = loop.problem
         if not self.frame(loop.now_s):
             stop.set()
-        self._frames.tick(FRAME_RATE_HZ)
+        self.wait_for_next_frame(loop)
+
+    def wait_for_next_frame(self, loop) -> None:
+        """Keep the loop stepping until the next frame is due, and end the
+        wait at once when a landing or a rep is decided: waiting for the frame
+        would add up to 16.7 ms to the feedback an athlete waits for."""
+        period_s = 1.0 / FRAME_RATE_HZ
+        due_s = self._last_frame_s + period_s
+        news = self.board.landing_changed_at, self.board.last_rep_changed_at
+        while True:
+            left_s = due_s - self._clock_s()
+            if left_s <= 0:
+                break
+            time.sleep(min(left_s, STEP_S))
+            if not loop.step() or news != (self.board.landing_changed_at, self.board.last_rep_changed_at):
+                break
+        now_s = self._clock_s()
+        # On time, frames keep their cadence (a sleep's overshoot must not
+        # add up to a slower frame rate); early for news, or a frame late,
+        # the next frame is counted from now.
+        self._last_frame_s = due_s if due_s <= now_s < due_s + period_s else now_s
 
     def readings_too(self, on_readings: Callable[[list], None] | None) -> Callable[[list], None]:
         """A readings listener that feeds the board's force trace, then ``on_readings``."""
