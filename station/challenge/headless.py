@@ -11,6 +11,8 @@ challenge with what was done; either way the run's summary is the last line.
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import threading
 import time
 from typing import Callable
@@ -24,6 +26,8 @@ from station.challenge.events import ChallengeFinished
 from station.challenge.roster import class_roster, parse_class
 from station.challenge.scores import IntervalResult
 from station.errors import UserError
+
+LOG = logging.getLogger("station")
 
 PRINTED = (IntervalResult, ChallengeFinished)
 
@@ -54,10 +58,14 @@ class HeadlessChallenge:
     """
 
     def __init__(self, definition: Definition, roster: list[str], rules: TimingRules,
-                 emit: Callable) -> None:
+                 emit: Callable, open_record: Callable | None = None) -> None:
         self.definition, self.roster, self.rules, self.emit = definition, roster, rules, emit
         self.engine: ChallengeEngine | None = None
         self.loop: StationLoop | None = None
+        #: ``open_record(definition, roster)`` -> a ChallengeRecord keeping the
+        #: results in the session log, or None (no log).
+        self.open_record = open_record
+        self.record = None
 
     @property
     def finished(self) -> bool:
@@ -71,6 +79,8 @@ class HeadlessChallenge:
         self.loop = loop
         self.engine = ChallengeEngine(self.definition, self.roster,
                                       settle_time_s(self.rules, loop.latency_s))
+        if self.open_record is not None:
+            self.record = self.open_record(self.definition, self.roster)
         self._print(self.engine.start(loop.start_s))
 
         def between_steps() -> None:
@@ -90,6 +100,16 @@ class HeadlessChallenge:
             self._print(self.engine.rep(event))
 
     def _print(self, events: list) -> None:
+        if self.record is not None:  # kept before it is printed, like every event
+            self._keep(events)
         for event in events:
             if isinstance(event, PRINTED):
                 self.emit(event)
+
+    def _keep(self, events: list) -> None:
+        try:
+            self.record.on_events(events)
+        except sqlite3.Error as error:
+            LOG.warning("The challenge's results could not be saved in the session log (%s); "
+                        "the challenge goes on, and its results are still printed.", error)
+            self.record = None

@@ -60,6 +60,18 @@ def hardware_ready(args, config, config_problem: str | None, stop: threading.Eve
         stop=stop, notifier=Notifier())
 
 
+def challenge_record_opener(log: RunLog):
+    """Keeps a headless challenge's results in the run's session log, under
+    the roster's athletes of those names (others as guests)."""
+    from station.kiosk.challenge_mode import record_opener
+    open_record = record_opener(log)
+
+    def open_for(definition, names: list[str]):
+        ids = {athlete.name: athlete.id for athlete in log.roster() if athlete.name in names}
+        return open_record(definition, ids)
+    return open_for
+
+
 def pipeline_for(config) -> Pipeline:
     return Pipeline(config.timing, config.force, plate_depth_m=config.plate.depth_m)
 
@@ -81,7 +93,8 @@ def run(args) -> int:
         if args.headless:
             show, challenge = print_json, None
             if chosen_challenge is not None:
-                challenge = HeadlessChallenge(*chosen_challenge, config.timing, print_json)
+                challenge = HeadlessChallenge(*chosen_challenge, config.timing, print_json,
+                                              open_record=challenge_record_opener(log))
                 show = challenge.on_event
             loop = StationLoop(source, pipeline_for(config), log.showing(show), args.speed,
                                args.duration, on_readings=log.on_readings)
