@@ -9,6 +9,7 @@ from typing import Callable
 
 from station.log.athletes import Athlete, add_guest, list_athletes
 from station.log.db import LogError, open_log
+from station.log.salvage import salvage_cut_recordings
 from station.log.storage import data_dir_for
 from station.log.writer import SessionLog
 
@@ -104,6 +105,7 @@ def open_run_log(args, config, source) -> RunLog:
     except (LogError, sqlite3.Error, OSError) as error:
         LOG.warning("%s The run goes on without a session log.", error)
         return RunLog(None)
+    salvage_cut_recordings(conn, data_dir)
     if getattr(args, "replay", None) is not None:
         mat_source = force_source = "replay"
     else:
