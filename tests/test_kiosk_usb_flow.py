@@ -211,3 +211,16 @@ def test_export_outcome_of_a_failed_job_is_not_ok():
     failed = SimpleNamespace(error="The USB stick is read-only: slide its lock switch off.",
                              result=None, unmount_problem=None)
     assert export_outcome(failed).ok is False
+
+
+def test_a_stick_that_takes_too_long_to_look_at_is_offered_without_its_counts(tmp_path):
+    from station.kiosk.usb_control import LOOK_LIMIT_S
+    mounts, recorder = Mounts(tmp_path), Recorder(finish_looks=False)
+    control = control_for(mounts, recorder)
+    mounts.plug()
+    step(control, 0.0)
+    step(control, LOOK_LIMIT_S - 0.1)
+    assert control.stage == "found", "a slow stick gets its time"
+    step(control, LOOK_LIMIT_S + 0.1)
+    assert control.stage == "offer"
+    assert labels(control) == ["Export all", "Since last export", "Not now"]

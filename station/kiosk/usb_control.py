@@ -38,6 +38,9 @@ POLL_S = 1.0
 OFFER_IDLE_S = 60.0
 #: A result left alone this long has been read.
 RESULT_IDLE_S = 120.0
+#: A stick still being looked at after this long is dying or very slow: it is
+#: offered anyway, without its count of new reps or its roster file.
+LOOK_LIMIT_S = 10.0
 #: Bad roster rows shown on screen; the rest go to the station's log.
 PROBLEMS_SHOWN = 3
 SHOWN_STAGES = ("offer", "exporting", "result", "importing", "imported")
@@ -119,7 +122,7 @@ class UsbControl:
         self.outcome: Outcome | None = None
         self.highlighted = 0
         self._last_poll_s: float | None = None
-        self._touched_s = 0.0
+        self._touched_s = self._found_s = 0.0
 
     def showing(self, free: bool) -> bool:
         """Whether the stick's screen replaces the kiosk's now."""
@@ -140,7 +143,8 @@ class UsbControl:
     def rows(self) -> list[tuple[str, str]]:
         """The choices on screen now, as (what, label)."""
         if self.stage == "offer":
-            look = self.found.value if self.found and self.found.value else StickLook(None, False)
+            look = self.found.value if self.found and self.found.done and self.found.value \
+                else StickLook(None, False)
             since = "Since last export" if look.new_reps is None else \
                 f"Since last export ({look.new_reps} new {'rep' if look.new_reps == 1 else 'reps'})"
             rows = [("all", "Export all"), ("since", since)]
@@ -176,13 +180,13 @@ class UsbControl:
     def _start(self, stick, now_s: float) -> None:
         self.stick, self.stage, self.outcome = stick, "found", None
         self.found = self._look(stick)
-        self._touched_s = now_s
+        self._touched_s = self._found_s = now_s
 
     def _end(self) -> None:
         self.stage, self.stick, self.found, self.job, self.task = None, None, None, None, None
 
     def _advance(self, now_s: float, free: bool) -> None:
-        if self.stage == "found" and self.found.done:
+        if self.stage == "found" and (self.found.done or now_s - self._found_s > LOOK_LIMIT_S):
             self._to("offer", now_s)
         elif self.stage == "exporting" and self.job.done:
             self.outcome = export_outcome(self.job)
