@@ -56,7 +56,11 @@ install_venv() {
     say "virtual environment $VENV with the station from $PROJECT"
     # System site packages: gpiozero finds the lgpio that apt installed.
     [ -x "$VENV/bin/python" ] || python3 -m venv --system-site-packages "$VENV"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade "$PROJECT"
+    # Built from a copy: a build in the clone would leave root-owned files in it.
+    build=$(mktemp -d)
+    cp -r "$PROJECT/pyproject.toml" "$PROJECT/README.md" "$PROJECT/station" "$PROJECT/assets" "$build/"
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade "$build"
+    rm -rf "$build"
 }
 
 install_files() {

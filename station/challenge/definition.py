@@ -13,9 +13,10 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from station.assets import assets_dir
 from station.errors import UserError
 
-PRESETS_DIR = Path(__file__).resolve().parents[2] / "assets" / "challenges"
+PRESETS_DIR = assets_dir() / "challenges"
 WORK, REST = "work", "rest"
 ONE, RELAY = "one", "relay"
 SCORES = ("total_reps", "valid_reps", "quality_reps", "best_round", "fatigue")

@@ -27,11 +27,12 @@ from pathlib import Path
 import pygame
 
 from station.analysis.events import Event, Flight, Landing, Rep, SetEnd
+from station.assets import assets_dir
 from station.kiosk.config import SoundConfig
 
 LOG = logging.getLogger("station")
 
-SOUNDS_DIR = Path(__file__).resolve().parents[2] / "assets" / "sounds"
+SOUNDS_DIR = assets_dir() / "sounds"
 #: The WAV files' format: pygame converts nothing when the mixer opens so.
 RATE_HZ = 44100
 #: 512 samples at 44.1 kHz is 12 ms from play() to the speaker; smaller
