@@ -131,12 +131,27 @@ def run_kiosk(source, config, args, stop: threading.Event, config_problem: str |
     attach(app, config, log, loop.latency_s, chosen_challenge)
     from station.kiosk.usb_mode import attach as attach_usb
     usb = attach_usb(app, config, data_dir_for(args, config))
+    health = kiosk_health(app, config, args)
+
+    def between_steps():
+        health.check()
+        app.between_steps(loop, stop)
     try:
-        return drive(loop, stop, lambda: app.between_steps(loop, stop))
+        return drive(loop, stop, between_steps)
     finally:
         usb.close()
         close_parts(parts)
         app.close()
+
+
+def kiosk_health(app, config, args):
+    """The kiosk's banners for uncalibrated load cells and a nearly full disk."""
+    from station.kiosk.health import Health, calibration_problem
+    data_dir = data_dir_for(args, config)
+    force_kind = "none" if args.replay is not None or args.simulate else \
+        choose_sources(config, args.mat, args.force).force_kind
+    return Health(app.board, data_dir, config.storage.min_free_mb,
+                  calibration=calibration_problem(force_kind, data_dir))
 
 
 def kiosk_parts(config, log: RunLog, gpio_chips: str = "/dev/gpiochip*") -> dict:
