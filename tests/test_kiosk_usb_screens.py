@@ -45,6 +45,12 @@ VIEWS = {
         error=None, value=SimpleNamespace(imported=list(range(23)), problems=PROBLEMS))).lines,
         rows=["Back to the stick", "Close"]),
     "usb-importing": UsbView("IMPORTING THE ROSTER", "JUMPMAT", ["Reading roster.csv from the stick."]),
+    "usb-offer-challenges": UsbView("USB STICK FOUND", "JUMPMAT", [
+        "What shall the station do with it?",
+        "2 class challenges on it: NEXT on the start screen lists them.",
+        "The challenge file /media/jumpmat/3A5F-19C2/club-ladder-for-the-tuesday-class.toml is not "
+        "valid TOML (Invalid value (at line 1, column 9)); fix it or use a preset. (1 more in the log)"],
+        rows=["Export all", "Since last export (1234 new reps)", "Import roster", "Not now"]),
 }
 
 

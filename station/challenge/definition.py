@@ -109,6 +109,26 @@ def load_challenge(spec: str | Path) -> Definition:
                     f"{', '.join(preset_names())}, or give a .toml file.")
 
 
+#: Challenge files looked at on one stick: a class needs a few, not hundreds.
+MAX_FILES_ON_A_STICK = 20
+
+
+def challenges_in(folder: Path) -> tuple[list[Definition], list[str]]:
+    """The challenge files at the top of ``folder`` (a USB stick): the good
+    ones, and one sentence for each file that is not a good challenge."""
+    good, problems = [], []
+    try:
+        paths = sorted(path for path in Path(folder).glob("*.toml") if path.is_file())
+    except OSError as error:
+        return [], [f"The stick could not be read for challenge files ({error.strerror or error})."]
+    for path in paths[:MAX_FILES_ON_A_STICK]:
+        try:
+            good.append(read_challenge(path))
+        except UserError as error:
+            problems.append(str(error))
+    return good, problems
+
+
 def read_challenge(path: Path) -> Definition:
     """Read and check one challenge file."""
     try:

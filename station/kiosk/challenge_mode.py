@@ -18,7 +18,7 @@ from station.challenge.definition import ONE, RELAY, Definition
 from station.challenge.store import ChallengeRecord
 from station.kiosk import challenge_live, challenge_results, challenge_setup
 from station.kiosk.actions import Action
-from station.kiosk.challenge_control import ChallengeControl
+from station.kiosk.challenge_control import ChallengeControl, presets
 from station.kiosk.flow import Screen
 from station.kiosk.text import TextCache
 
@@ -136,8 +136,10 @@ def attach(app, config, log, latency_s: float = 0.0,
     """Give the kiosk ``app`` class challenges: the class from ``log``'s roster,
     results kept in ``log`` (a ``RunLog``), beeps from ``app.cues``;
     ``chosen`` (from ``challenge_from_args``) starts at once."""
+    def choices():  # the presets, then the challenge files of the sticks that are in
+        return presets() + (app.usb.challenges() if app.usb is not None else [])
     control = ChallengeControl(lambda: [(a.id, a.name) for a in log.roster()], config.timing,
-                               open_record=record_opener(log), cues=app.cues)
+                               open_record=record_opener(log), cues=app.cues, choices=choices)
     control.latency_s = latency_s
     app.challenge = ChallengeMode(control, chosen, LogAthlete(log))
     return app.challenge

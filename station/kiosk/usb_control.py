@@ -82,11 +82,14 @@ class Task:
 
 @dataclass(frozen=True)
 class StickLook:
-    """What a stick offers: reps new since the last export, and whether its
-    top folder holds ``roster.csv``."""
+    """What a stick offers: reps new since the last export, whether its top
+    folder holds ``roster.csv``, and its challenge files: the good ones and a
+    sentence for each bad one."""
 
     new_reps: int | None
     has_roster: bool
+    challenges: tuple = ()
+    problems: tuple = ()
 
 
 @dataclass

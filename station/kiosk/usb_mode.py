@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pygame
 
+from station.challenge.definition import challenges_in
 from station.export.job import ExportJob
 from station.export.selection import new_reps
 from station.export.usb import StickWatcher, unmount
@@ -46,6 +47,11 @@ class UsbMode:
         self.control = control
         self.board = board
         self.showing = False
+        self._looks: dict[Path, StickLook] = {}  # what each stick still in holds
+
+    def challenges(self) -> list:
+        """The good challenge files of the sticks that are in, for the challenge list."""
+        return [definition for look in self._looks.values() for definition in look.challenges]
 
     def take(self, actions: list, now_s: float, screen: Screen, busy: bool, targets: dict) -> list:
         """Move the stick's stages on to ``now_s``; the actions left for the
@@ -53,9 +59,18 @@ class UsbMode:
         class challenge is running."""
         free = not busy and not self.board.on_mat and screen is Screen.ATTRACT
         left = self.control.take(actions, now_s, free, targets)
+        self._remember_looks()
         self.showing = self.control.showing(free)
         self._banner(free)
         return left
+
+    def _remember_looks(self) -> None:
+        control = self.control
+        found = control.found
+        if control.stick is not None and found is not None and found.done and found.value:
+            self._looks[control.stick.mount_point] = found.value
+        still_in = {stick.mount_point for stick in control.watcher.sticks}
+        self._looks = {point: look for point, look in self._looks.items() if point in still_in}
 
     def view(self) -> UsbView:
         """What the stick's screen shows now."""
@@ -63,7 +78,7 @@ class UsbMode:
         label = control.stick.label if control.stick is not None else ""
         rows = [text for _, text in control.rows()]
         if control.stage == "offer":
-            return UsbView("USB STICK FOUND", label, ["What shall the station do with it?"], rows=rows,
+            return UsbView("USB STICK FOUND", label, offer_lines(control.found), rows=rows,
                            highlighted=control.highlighted)
         if control.stage == "exporting":
             return UsbView("EXPORTING", label, ["Leave the stick in until it says safe to remove."],
@@ -102,19 +117,41 @@ class UsbMode:
         self.board.banners.append((BANNER, sentence))
 
 
+def offer_lines(found) -> list[str]:
+    """The offer's sentences: the question, and what the stick's challenge
+    files hold (the first bad one's sentence; all of them are in the log)."""
+    lines = ["What shall the station do with it?"]
+    look = found.value if found is not None and found.done and found.value else None
+    if look is None:
+        return lines
+    if look.challenges:
+        count = len(look.challenges)
+        lines.append(f"{count} class {'challenge' if count == 1 else 'challenges'} on it: "
+                     "NEXT on the start screen lists them.")
+    if look.problems:
+        more = f" ({len(look.problems) - 1} more in the log)" if len(look.problems) > 1 else ""
+        lines.append(look.problems[0] + more)
+    return lines
+
+
 def looker(data_dir: Path):
     """``look(stick)`` for UsbControl: counts the new reps and looks for
     roster.csv, in a worker thread."""
     def look(stick) -> Task:
         def work() -> StickLook:
             has_roster = (stick.mount_point / ROSTER_FILE).is_file()
+            good, problems = challenges_in(stick.mount_point)
+            for problem in problems:
+                LOG.warning("USB stick: %s", problem)
+            # On screen the file's name is enough: the stick is the one just plugged in.
+            problems = [problem.replace(f"{stick.mount_point}/", "") for problem in problems]
             try:
                 conn = open_log(data_dir)
             except Exception as error:  # no log: offer the export without a count
                 LOG.warning("USB stick: %s", error)
-                return StickLook(None, has_roster)
+                return StickLook(None, has_roster, tuple(good), tuple(problems))
             try:
-                return StickLook(new_reps(conn), has_roster)
+                return StickLook(new_reps(conn), has_roster, tuple(good), tuple(problems))
             finally:
                 conn.close()
         return Task(work, CANNOT_LOOK)
