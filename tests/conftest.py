@@ -44,3 +44,14 @@ def no_default_factory():
     Device.pin_factory = None
     yield
     Device.pin_factory = saved
+
+
+@pytest.fixture
+def video(monkeypatch):
+    """pygame on SDL's dummy drivers: no window, no sound card."""
+    import pygame
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+    monkeypatch.setenv("SDL_AUDIODRIVER", "dummy")
+    pygame.font.init()
+    yield
+    pygame.display.quit()

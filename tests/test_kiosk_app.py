@@ -2,7 +2,6 @@
 buttons and cues plug in, landings flash, screenshots are written."""
 
 import pygame
-import pytest
 
 from kiosk_states import landing, rep
 from station_process import station
@@ -18,14 +17,6 @@ from station.kiosk.screen import KioskScreen
 from station.kiosk.text import TextCache
 
 ROSTER = [(3, "Ada"), (5, "Grace")]
-
-
-@pytest.fixture
-def video(monkeypatch):
-    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
-    monkeypatch.setenv("SDL_AUDIODRIVER", "dummy")
-    yield
-    pygame.display.quit()
 
 
 class FakeButtons:

@@ -31,15 +31,6 @@ START_S = GET_READY_S
 SETTLE_S = settle_time_s(TimingRules())
 
 
-@pytest.fixture
-def video(monkeypatch):
-    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
-    monkeypatch.setenv("SDL_AUDIODRIVER", "dummy")
-    pygame.font.init()
-    yield
-    pygame.display.quit()
-
-
 def feed(control, *landings_s):
     for n, landing_s in enumerate(landings_s, 1):
         control.on_event(rep_landing_at(landing_s, index=n))

@@ -26,16 +26,6 @@ SIZES = [(800, 480), (1280, 720), (1920, 1080)]
 BETWEEN = [(1024, 600), (1000, 740), (1366, 768), (1600, 900), (900, 560)]
 
 
-@pytest.fixture
-def video(monkeypatch):
-    """pygame on SDL's dummy drivers: no window, no sound card."""
-    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
-    monkeypatch.setenv("SDL_AUDIODRIVER", "dummy")
-    pygame.font.init()
-    yield
-    pygame.display.quit()
-
-
 def app_of(size):
     return KioskApp(KioskScreen(size), LiveBoard())
 
@@ -237,7 +227,6 @@ def test_full_screen_takes_the_desktop_size(video):
     screen = KioskScreen(fullscreen=True)
     assert pygame.display.get_surface().get_size() == desktop
     screen.close()
-
 
 
 # Draws the kiosk in a real window, says so, and keeps it up until stdin closes.

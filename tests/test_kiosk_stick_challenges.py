@@ -2,7 +2,6 @@
 while the stick is in, and every bad file said in a sentence."""
 
 import pygame
-import pytest
 
 from station.challenge.definition import challenges_in
 from station.config import Config
@@ -33,14 +32,6 @@ duration_s = 5
 kind = "work"
 duration_s = 20
 """
-
-@pytest.fixture
-def video(monkeypatch):
-    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
-    monkeypatch.setenv("SDL_AUDIODRIVER", "dummy")
-    yield
-    pygame.display.quit()
-
 
 def test_the_good_files_are_read_and_each_bad_one_gets_a_sentence(tmp_path):
     (tmp_path / "ladder.toml").write_text(OURS)

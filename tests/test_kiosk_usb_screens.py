@@ -54,16 +54,6 @@ VIEWS = {
 }
 
 
-@pytest.fixture
-def video(monkeypatch):
-    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
-    monkeypatch.setenv("SDL_AUDIODRIVER", "dummy")
-    pygame.display.init()
-    pygame.font.init()
-    yield
-    pygame.display.quit()
-
-
 def drawn(name, size):
     surface = pygame.Surface(size)
     targets = {}

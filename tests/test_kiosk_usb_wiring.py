@@ -7,7 +7,6 @@ import time
 import types
 
 import pygame
-import pytest
 
 from log_rows import fill_log, new_log
 from station.commands.run import close_parts, kiosk_parts
@@ -23,14 +22,6 @@ from station.log.athletes import add_athlete
 from station.log.run_log import open_run_log
 from station_process import station
 from test_kiosk_usb_fakes import Mounts
-
-
-@pytest.fixture
-def video(monkeypatch):
-    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
-    monkeypatch.setenv("SDL_AUDIODRIVER", "dummy")
-    yield
-    pygame.display.quit()
 
 
 def run_log_in(data_dir):
