@@ -156,10 +156,12 @@ def kiosk_health(app, config, args):
 
 def kiosk_parts(config, log: RunLog, gpio_chips: str = "/dev/gpiochip*") -> dict:
     """What the kiosk picks from and answers to: the roster of ``log``, picks
-    kept in ``log``, the GPIO buttons (only on a machine with a GPIO chip, so
-    a laptop starts without a warning about them) and the sound cues."""
+    kept in ``log``, the picked athlete's history from ``log``, the GPIO
+    buttons (only on a machine with a GPIO chip, so a laptop starts without a
+    warning about them) and the sound cues."""
     from station.kiosk.buttons import ButtonPanel
     from station.kiosk.sound import Cues
+    from station.log.athlete_history import history_provider
 
     def on_pick(athlete_id, name):
         if athlete_id is None:
@@ -167,6 +169,7 @@ def kiosk_parts(config, log: RunLog, gpio_chips: str = "/dev/gpiochip*") -> dict
         else:
             log.athlete_id = athlete_id
     return {"roster": lambda: [(a.id, a.name) for a in log.roster()], "on_pick": on_pick,
+            "history": history_provider(None if log.session is None else log.session.conn),
             "buttons": ButtonPanel(config.kiosk) if glob.glob(gpio_chips) else None,
             "cues": Cues(config.sound)}
 

@@ -17,7 +17,7 @@ import pygame
 
 from station.analysis.events import Event
 from station.errors import UserError
-from station.kiosk import attract, banners, live, picker, summary, weigh_in
+from station.kiosk import attract, banners, history, live, picker, summary, weigh_in
 from station.kiosk.board import LiveBoard
 from station.kiosk.config import KioskConfig
 from station.kiosk.flow import Flow, Screen
@@ -42,7 +42,9 @@ class KioskApp:
 
     ``kiosk``: the ``[kiosk]`` config (exit keys, flash). ``roster`` and
     ``on_pick``: the athletes to pick from, and who was picked (see
-    station.kiosk.flow). ``buttons``: an object whose ``take()`` gives the
+    station.kiosk.flow). ``history``: ``history(athlete_id)`` gives the
+    history screen's ``AthleteHistory`` (station.log.athlete_history), or
+    None for no history screen. ``buttons``: an object whose ``take()`` gives the
     presses since the last frame (station.kiosk.buttons), or None.
     ``cues``: an object whose ``on_event(event)`` hears every pipeline event
     (station.kiosk.sound), or None. ``screenshots``: a folder to save the
@@ -57,11 +59,12 @@ class KioskApp:
     def __init__(self, screen: KioskScreen, board: LiveBoard, kiosk: KioskConfig = KioskConfig(),
                  roster: Callable[[], list[tuple[int, str]]] = list,
                  on_pick: Callable[[int | None, str], None] = lambda athlete_id, name: None,
-                 buttons=None, cues=None, screenshots: Path | None = None) -> None:
+                 buttons=None, cues=None, screenshots: Path | None = None,
+                 history: Callable[[int], object] | None = None) -> None:
         self.screen = screen
         self.board = board
         self.kiosk = kiosk
-        self.flow = Flow(roster, on_pick)
+        self.flow = Flow(roster, on_pick, history)
         self.keys = KeyMap(kiosk.exit_combo, screen.fullscreen, screen.size)
         self.buttons = buttons
         self.cues = cues
@@ -133,7 +136,8 @@ class KioskApp:
         if self.challenge is not None and self.challenge.active:
             return self.challenge.render(page, now_s, fonts, targets)
         if shown is Screen.ATTRACT:
-            return attract.render(page, self.flow.athlete_name, now_s, fonts, targets)
+            return attract.render(page, self.flow.athlete_name, now_s, fonts, targets,
+                                  history=self.flow.has_history)
         if shown is Screen.WEIGH_IN:
             return weigh_in.render(page, board, now_s, fonts)
         if shown is Screen.SUMMARY:
@@ -141,6 +145,8 @@ class KioskApp:
         if shown is Screen.PICKER:
             names = [name for _, name in self.flow.choices]
             return picker.render(page, names, self.flow.highlighted, fonts, targets)
+        if shown is Screen.HISTORY:
+            return history.render(page, self.flow.shown_history, fonts)
         return live.render(page, board, fonts, highlight=now_s < self._highlight_until_s)
 
     def _notice_changes(self, now_s: float) -> None:
@@ -197,7 +203,7 @@ def open_app(source, config, args, config_problem: str | None = None, **parts) -
     """The kiosk of a ``station run``: its window from ``args`` (``size``,
     ``fullscreen``, ``screenshots``), a board for ``source``, the config's
     ``[kiosk]``; ``config_problem`` shows as a banner. ``parts`` go on to
-    ``KioskApp`` (``roster``, ``on_pick``, ``buttons``, ``cues``)."""
+    ``KioskApp`` (``roster``, ``on_pick``, ``history``, ``buttons``, ``cues``)."""
     try:
         screen = KioskScreen(None if args.fullscreen else args.size, fullscreen=args.fullscreen)
     except pygame.error as error:

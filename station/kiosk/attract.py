@@ -24,15 +24,18 @@ STEPS = (
 
 
 def render(surface: pygame.Surface, athlete_name: str, time_s: float, fonts: TextCache,
-           targets: dict | None = None) -> list[pygame.Rect]:
+           targets: dict | None = None, history: bool = False) -> list[pygame.Rect]:
     """Draw the attract screen for ``athlete_name`` at animation time ``time_s``.
 
     Returns the rect of every text drawn; puts the tappable name's box in
-    ``targets["athlete"]`` when ``targets`` is given.
+    ``targets["athlete"]`` when ``targets`` is given. With ``history``, a
+    "HISTORY" button at the top right opens the athlete's history
+    (``targets["history"]``).
     """
     surface.fill(BACKGROUND)
     page = Page(surface, fonts)
-    _athlete(page, athlete_name, targets)
+    right = _history_button(page, targets) if history else page.width - page.margin_x
+    _athlete(page, athlete_name, targets, right)
     split = round(page.width * 0.42)
     draw_figure(surface, pygame.Rect(page.margin_x, page.u(18), split - page.margin_x, page.u(64)), time_s)
     _steps(page, split + page.u(3), step_at(time_s))
@@ -40,12 +43,26 @@ def render(surface: pygame.Surface, athlete_name: str, time_s: float, fonts: Tex
     return page.rects
 
 
-def _athlete(page: Page, name: str, targets: dict | None) -> None:
-    """Who is up, on a tile that opens the picker when tapped."""
+def _history_button(page: Page, targets: dict | None) -> int:
+    """A tile at the top right that opens the history; where the name may end."""
+    pad = page.u(1.5)
+    shown = page.fonts.fit("HISTORY", page.u(3.5), TEXT, page.width // 5)
+    # As tall as the name's tile, so both are the same size to a finger.
+    tile = pygame.Rect(0, 0, shown.get_width() + 4 * pad, page.u(5) + 2 * pad)
+    tile.midright = (page.width - page.margin_x, page.u(4) + page.u(3.5) // 2)
+    pygame.draw.rect(page.surface, TILE, tile, border_radius=pad)
+    page.text("HISTORY", page.u(3.5), TEXT, page.width // 5, center=tile.center)
+    if targets is not None:
+        targets["history"] = tuple(tile)
+    return tile.left - page.u(3)
+
+
+def _athlete(page: Page, name: str, targets: dict | None, right: int) -> None:
+    """Who is up, on a tile that opens the picker when tapped; the tile ends by ``right``."""
     pad = page.u(1.5)
     label = page.text("UP NEXT", page.u(3.5), LABEL, page.width // 4, topleft=(page.margin_x, page.u(4)))
     left = label.right + page.u(3)
-    shown = page.fonts.fit(name, page.u(5), TEXT, page.width - page.margin_x - left - 2 * pad)
+    shown = page.fonts.fit(name, page.u(5), TEXT, right - left - 2 * pad)
     tile = shown.get_rect().inflate(2 * pad, 2 * pad)
     tile.midleft = (left, label.centery)
     pygame.draw.rect(page.surface, TILE, tile, border_radius=pad)

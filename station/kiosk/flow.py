@@ -12,6 +12,10 @@ timeline of the board's events), so a fake clock drives it in tests.
 - SELECT on the attract screen, or a tap on the athlete's name, opens the
   picker: NEXT/BACK move, SELECT or a tap on a name picks. It closes without
   a pick after ``PICKER_IDLE_S`` untouched, or when someone steps on.
+- BACK on the attract screen, or a tap on its "HISTORY" button, with an
+  athlete picked (not a guest) and a history to ask, opens their history.
+  BACK, SELECT or a tap closes it, as do ``HISTORY_IDLE_S`` untouched and
+  someone stepping on; NEXT only keeps it open.
 - EXIT (only the configured key combination makes it) ends the kiosk.
 """
 
@@ -29,6 +33,8 @@ WEIGHT_SHOWN_S = 1.5
 SUMMARY_S = 5.0
 #: A picker left alone this long was opened by mistake.
 PICKER_IDLE_S = 30.0
+#: A history left alone this long has been read, or was opened by mistake.
+HISTORY_IDLE_S = 30.0
 
 GUEST = "Guest"
 
@@ -39,6 +45,7 @@ class Screen(Enum):
     LIVE = "live"
     SUMMARY = "summary"
     PICKER = "picker"
+    HISTORY = "history"
 
 
 class Flow:
@@ -46,29 +53,42 @@ class Flow:
 
     ``roster()`` lists the athletes who can be picked as (id, name), asked
     each time the picker opens; ``on_pick(athlete_id, name)`` is told of a
-    pick (``athlete_id`` None: a guest). ``targets`` given to ``update`` are
+    pick (``athlete_id`` None: a guest). ``history(athlete_id)`` gives what
+    the history screen shows of the athlete who is up (station.log.athlete_history),
+    or None; asked once as it opens. ``targets`` given to ``update`` are
     the tappable boxes of the frame on screen, name -> (x, y, width, height):
-    "athlete" (the name on the attract screen) and "row N" (picker rows).
+    "athlete" (the name on the attract screen), "history" (its history
+    button) and "row N" (picker rows).
 
         flow = Flow(lambda: [(1, "Ada")], on_pick=print)
         screen = flow.update(board, now_s, [Action.SELECT], targets={})
     """
 
     def __init__(self, roster: Callable[[], list[tuple[int, str]]] = list,
-                 on_pick: Callable[[int | None, str], None] = lambda athlete_id, name: None) -> None:
+                 on_pick: Callable[[int | None, str], None] = lambda athlete_id, name: None,
+                 history: Callable[[int], object] | None = None) -> None:
         self.roster = roster
         self.on_pick = on_pick
+        self.history = history
+        #: What the history screen shows while it is open.
+        self.shown_history = None
         self.athlete: tuple[int | None, str] = (None, GUEST)
         self.choices: list[tuple[int | None, str]] = []
         self.highlighted = 0
         self.exit_asked = False
         self.screen = Screen.ATTRACT
         self._picking_since_s: float | None = None
+        self._history_since_s: float | None = None
         self._dismissed_set: int | None = None
 
     @property
     def athlete_name(self) -> str:
         return self.athlete[1]
+
+    @property
+    def has_history(self) -> bool:
+        """Whether the athlete who is up has a history screen to open."""
+        return self.history is not None and self.athlete[0] is not None
 
     def update(self, board: LiveBoard, now_s: float, actions: list,
                targets: dict[str, tuple[int, int, int, int]] | None = None) -> Screen:
@@ -78,8 +98,20 @@ class Flow:
         picking = self._picking_since_s is not None
         if picking and (board.on_mat or now_s - self._picking_since_s > PICKER_IDLE_S):
             self._picking_since_s = None
-        self.screen = Screen.PICKER if self._picking_since_s is not None else self._natural(board, now_s)
+        self._close_history_if_due(board, now_s)
+        if self._picking_since_s is not None:
+            self.screen = Screen.PICKER
+        elif self._history_since_s is not None:
+            self.screen = Screen.HISTORY
+        else:
+            self.screen = self._natural(board, now_s)
         return self.screen
+
+    def _close_history_if_due(self, board: LiveBoard, now_s: float) -> None:
+        if self._history_since_s is None:
+            return
+        if board.on_mat or board.finished is not None or now_s - self._history_since_s > HISTORY_IDLE_S:
+            self._close_history()
 
     def _natural(self, board: LiveBoard, now_s: float) -> Screen:
         """The screen the board's state calls for, with nobody pressing anything."""
@@ -104,11 +136,35 @@ class Flow:
             self.exit_asked = True
         elif self.screen is Screen.PICKER:
             self._pick_act(action, now_s, targets)
+        elif self.screen is Screen.HISTORY:
+            self._history_act(action, now_s)
         elif self.screen is Screen.ATTRACT and (action is Action.SELECT or hit(action, targets) == "athlete"):
             self._open_picker(now_s)
+        elif self.screen is Screen.ATTRACT and (action is Action.BACK or hit(action, targets) == "history"):
+            self._open_history(now_s)
         elif self.screen is Screen.SUMMARY and (action is Action.SELECT or isinstance(action, Tap)):
             self._dismissed_set = None if board.last_set is None else board.last_set.index
             self.screen = Screen.ATTRACT
+
+    def _open_history(self, now_s: float) -> None:
+        """The history of the athlete who is up; nothing for a guest or without one."""
+        if not self.has_history:
+            return
+        self.shown_history = self.history(self.athlete[0])
+        if self.shown_history is not None:
+            self._history_since_s = now_s
+            self.screen = Screen.HISTORY
+
+    def _history_act(self, action, now_s: float) -> None:
+        if action is Action.NEXT:
+            self._history_since_s = now_s  # read on: only closing presses close it
+        else:
+            self._close_history()
+
+    def _close_history(self) -> None:
+        self._history_since_s = None
+        self.shown_history = None
+        self.screen = Screen.ATTRACT
 
     def _open_picker(self, now_s: float) -> None:
         self.choices = [(None, GUEST), *self.roster()]
