@@ -100,8 +100,8 @@ def _across_tables(sections: dict) -> list[str]:
     takes its defaults."""
     problems = []
     # A table with a problem of its own is not in ``sections``: its defaults stand.
-    given = {name: sections.get(name) or field.default_factory()
-             for name, field in Config.__dataclass_fields__.items() if name in TABLES}
+    defaults = Config()
+    given = {name: sections.get(name, getattr(defaults, name)) for name in TABLES}
     try:
         check_landing_window(given["timing"], given["force"])
     except ValueError as error:

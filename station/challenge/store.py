@@ -140,3 +140,14 @@ def _entry(conn, athlete_id, challenge_id, name, definition_json, started_at, en
         place=mine.place if ended_by else None, athletes_n=len(athletes),
         rounds=tuple((r.round, r.reps, r.valid, r.quality, r.mean_rebound_contact_s)
                      for r in own))
+
+
+def record_opener(log):
+    """``(definition, {name: id}) -> ChallengeRecord`` on ``log``'s connection
+    and session, or None when the run has no session log."""
+    def open_record(definition: Definition, athlete_ids: dict):
+        session = log.session
+        if session is None or session.session_id is None:
+            return None
+        return ChallengeRecord(session.conn, session.session_id, definition, athlete_ids)
+    return open_record

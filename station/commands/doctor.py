@@ -82,9 +82,8 @@ def check_calibration(data_dir) -> tuple[str, str]:
 
 def check_disk(data_dir) -> tuple[str, str]:
     from station.sources.loadcell.calibration import default_data_dir
-    folder = Path(data_dir or default_data_dir())
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
+    from station.log.space import nearest_existing
+    folder = nearest_existing(Path(data_dir or default_data_dir()))
     free_gb = shutil.disk_usage(folder).free / 1e9
     status = OK if free_gb >= 1 else PROBLEM
     advice = "" if status == OK else "; export and delete old sessions"

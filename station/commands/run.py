@@ -63,7 +63,7 @@ def hardware_ready(args, config, config_problem: str | None, stop: threading.Eve
 def challenge_record_opener(log: RunLog):
     """Keeps a headless challenge's results in the run's session log, under
     the roster's athletes of those names (others as guests)."""
-    from station.kiosk.challenge_mode import record_opener
+    from station.challenge.store import record_opener
     open_record = record_opener(log)
 
     def open_for(definition, names: list[str]):

@@ -15,7 +15,7 @@ import pygame
 
 from station.challenge.board import clock_text, live_view, results_view
 from station.challenge.definition import ONE, RELAY, Definition
-from station.challenge.store import ChallengeRecord
+from station.challenge.store import record_opener
 from station.kiosk import challenge_live, challenge_results, challenge_setup
 from station.kiosk.actions import Action
 from station.kiosk.challenge_control import ChallengeControl, presets
@@ -136,8 +136,10 @@ def attach(app, config, log, latency_s: float = 0.0,
     """Give the kiosk ``app`` class challenges: the class from ``log``'s roster,
     results kept in ``log`` (a ``RunLog``), beeps from ``app.cues``;
     ``chosen`` (from ``challenge_from_args``) starts at once."""
+    shipped = presets()  # read once: they never change while the station runs
+
     def choices():  # the presets, then the challenge files of the sticks that are in
-        return presets() + (app.usb.challenges() if app.usb is not None else [])
+        return shipped + (app.usb.challenges() if app.usb is not None else [])
     control = ChallengeControl(lambda: [(a.id, a.name) for a in log.roster()], config.timing,
                                open_record=record_opener(log), cues=app.cues, choices=choices)
     control.latency_s = latency_s
@@ -166,14 +168,3 @@ class LogAthlete:
             self.log.athlete_id = athlete_id
         elif self.following:
             self.log.athlete_id, self.following = self.before, False
-
-
-def record_opener(log):
-    """``(definition, {name: id}) -> ChallengeRecord`` on ``log``'s connection
-    and session, or None when the run has no session log."""
-    def open_record(definition: Definition, athlete_ids: dict):
-        session = log.session
-        if session is None or session.session_id is None:
-            return None
-        return ChallengeRecord(session.conn, session.session_id, definition, athlete_ids)
-    return open_record

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from station.errors import UserError
-from station.log.space import free_bytes_of
+from station.log.space import free_bytes_of, nearest_existing
 
 #: Free space falls slowly, even while raw recordings are written (42 kB/s).
 DISK_CHECK_S = 30.0
@@ -56,11 +56,8 @@ class Health:
         self._set("disk", self._disk_problem())
 
     def _disk_problem(self) -> str | None:
-        folder = self.data_dir
-        while not folder.exists() and folder != folder.parent:
-            folder = folder.parent  # the data folder is made with the first set
         try:
-            free_mb = self.free_bytes(folder) / 1e6
+            free_mb = self.free_bytes(nearest_existing(self.data_dir)) / 1e6
         except OSError:
             return None  # the log says what is wrong with the folder itself
         if free_mb >= self.min_free_mb:

@@ -11,6 +11,15 @@ from typing import Callable
 from station.log.db import transaction
 
 
+def nearest_existing(folder: Path) -> Path:
+    """``folder``, or its nearest parent that exists: the data folder is made
+    only with the first set, but its disk can be asked about before."""
+    folder = Path(folder)
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder
+
+
 def free_bytes_of(folder: Path) -> int:
     """Free bytes for an ordinary user on the disk that holds ``folder``."""
     return shutil.disk_usage(folder).free
