@@ -55,3 +55,15 @@ def video(monkeypatch):
     pygame.font.init()
     yield
     pygame.display.quit()
+
+
+@pytest.fixture
+def broker(tmp_path):
+    """A real mosquitto on a free loopback port with its own config
+    (tests/broker.py); skipped where mosquitto is not installed."""
+    from broker import Broker, mosquitto_path
+    if mosquitto_path() is None:
+        pytest.skip("mosquitto is not installed (Debian package mosquitto); .ci/run installs it")
+    running = Broker(tmp_path / "broker")
+    yield running
+    running.stop()
