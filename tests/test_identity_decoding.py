@@ -15,7 +15,7 @@ def test_tag_ids_are_written_one_way(text, tag):
     assert normalise_tag(text) == tag
 
 
-@pytest.mark.parametrize("text", ["", "   ", "hello", "12.5", "G1", "1" * 25, "::"])
+@pytest.mark.parametrize("text", ["", "   ", "hello!", "12.5", "Ö1", "1" * 25, "::"])
 def test_text_that_is_no_tag_id_is_none(text):
     assert normalise_tag(text) is None
 

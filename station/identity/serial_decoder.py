@@ -23,7 +23,7 @@ Modelled on pyserial's Packetizer: the thread reads bytes, this finds tags.
 from __future__ import annotations
 
 from station.identity.counts import ReadCounts
-from station.identity.tags import MAX_TAG_CHARS, normalise_tag
+from station.identity.tags import MAX_TAG_CHARS, read_tag
 
 STX, ETX = 0x02, 0x03
 #: 10 hex digits of id and 2 of checksum between STX and ETX.
@@ -124,7 +124,7 @@ class SerialTagDecoder:
         if not ok:
             self.counts.checksum += 1
             return None
-        return self._good(normalise_tag(digits.decode("ascii")))
+        return self._good(read_tag(digits.decode("ascii")))
 
     def _line_byte(self, byte: int) -> str | None:
         if byte in _NEWLINES:
@@ -137,7 +137,7 @@ class SerialTagDecoder:
             if len(text) > MAX_TAG_CHARS:
                 self.counts.overlong += 1
                 return None
-            return self._good(normalise_tag(text))
+            return self._good(read_tag(text))
         if self._skipping_line:
             return None
         self._line.append(byte)

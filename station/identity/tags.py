@@ -2,9 +2,9 @@
 
 The rule (docs/identity.md): spaces, ":" and "-" are removed, letters are
 upper-cased, and leading zeros are dropped (an id of only zeros is "0").
-What is left must be 1 to ``MAX_TAG_CHARS`` hex digits (decimal digits are
-hex digits too, so a decimal id keeps its digits). So " 00a2:b1 " and
-"A2B1" are the same tag.
+What is left must be 1 to ``MAX_TAG_CHARS`` letters A-Z and digits: readers
+send hex or decimal digits, and a person may write a card's printed code.
+So " 00a2:b1 " and "A2B1" are the same tag.
 
 A reader that sends an id in decimal and one that sends it in hex give
 different ids for the same card: assign tags by tapping them on the reader
@@ -19,6 +19,7 @@ import string
 #: digits; a few more leave room, and anything longer is noise.
 MAX_TAG_CHARS = 24
 HEX_DIGITS = frozenset(string.hexdigits.upper())
+TAG_CHARS = frozenset(string.ascii_uppercase + string.digits)
 _SEPARATORS = str.maketrans("", "", " \t:-")
 
 
@@ -32,14 +33,21 @@ def normalise_tag(text: str) -> str | None:
     if not isinstance(text, str):
         return None
     digits = text.strip().translate(_SEPARATORS).upper()
-    if not digits or len(digits) > MAX_TAG_CHARS or not HEX_DIGITS.issuperset(digits):
+    if not digits or len(digits) > MAX_TAG_CHARS or not TAG_CHARS.issuperset(digits):
         return None
     return digits.lstrip("0") or "0"
+
+
+def read_tag(text: str) -> str | None:
+    """A tag as a reader sends it: hex or decimal digits only (anything else
+    is a garbled read), normalised; None when it is not one."""
+    tag = normalise_tag(text)
+    return tag if tag is not None and HEX_DIGITS.issuperset(tag) else None
 
 
 def tag_problem(text: str) -> str | None:
     """Why ``text`` is not a tag id, as a sentence without its full stop; None if it is one."""
     if normalise_tag(text) is not None:
         return None
-    return (f"tag {text!r} is not a tag id; give its hex or decimal digits "
+    return (f"tag {text!r} is not a tag id; give its letters and digits "
             f"(at most {MAX_TAG_CHARS}), like 04A2B1")
