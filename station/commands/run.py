@@ -147,7 +147,11 @@ def run_kiosk(source, config, args, stop: threading.Event, config_problem: str |
         if isinstance(event, Summary):
             print(summary_line(event), flush=True)
 
-    loop = StationLoop(source, pipeline_for(config), log.showing(on_event), args.speed,
+    from station.identity.run_taps import open_run_taps
+    from station.kiosk.tap_mode import attach as attach_taps
+    taps = open_run_taps(args, config, log, on_change=lambda athlete: app.tap.on_change(athlete))
+    attach_taps(app, taps)
+    loop = StationLoop(source, pipeline_for(config), log.showing(taps.listening(on_event)), args.speed,
                        args.duration, on_readings=app.readings_too(log.on_readings))
     log.started(loop, config)
     from station.kiosk.challenge_mode import attach
@@ -163,6 +167,7 @@ def run_kiosk(source, config, args, stop: threading.Event, config_problem: str |
         return drive(loop, stop, between_steps)
     finally:
         usb.close()
+        taps.close()
         close_parts(parts)
         app.close()
 

@@ -64,6 +64,11 @@ class TagReader:
         self._thread.start()
         return self
 
+    @property
+    def queued(self) -> int:
+        """How many taps wait to be taken."""
+        return len(self._taps)
+
     def take(self) -> list[str]:
         """The taps since the last call, oldest first; never waits."""
         return [tag for tag, _ in self.take_timed()]

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from station.analysis.events import Rep, SetEnd, SetStart
+from station.identity.tags import normalise_tag
 from station.log.athletes import Athlete
 
 KNOWN, PENDING, UNKNOWN = "picked", "after the set", "unknown"
@@ -66,7 +67,8 @@ class TapIn:
         self._active_s = -math.inf
 
     def tap(self, tag: str, now_s: float) -> TapEvent:
-        """A tap of ``tag`` at ``now_s``: who it picks and when."""
+        """A tap of ``tag`` (normalised here too) at ``now_s``: who it picks and when."""
+        tag = normalise_tag(tag) or tag
         self._active_s = now_s
         athlete = self.roster.by_tag(tag)
         if athlete is None:
@@ -78,12 +80,11 @@ class TapIn:
         self._set_up(athlete)
         return TapEvent(now_s, tag, athlete, KNOWN)
 
-    def pick(self, athlete: Athlete | None, now_s: float) -> None:
-        """Someone was picked another way (the kiosk's picker, a New tag
-        screen): they are up now, and a tap waiting for the set's end is dropped."""
-        self._active_s = now_s
+    def picked_by_hand(self) -> None:
+        """Someone was picked with the kiosk's picker: a tap waiting for the
+        set's end is dropped, and the pick is not a tap's, so no idle time ends it."""
         self.pending = None
-        self.up = athlete
+        self.up = None
 
     def on_event(self, event) -> None:
         """A pipeline event: sets hold taps back, and every set and rep is activity."""
