@@ -127,3 +127,24 @@ def test_two_taps_put_the_sets_before_and_after_the_second_under_two_athletes(tm
     exported = {int(row["set_index"]): row["athlete"] or None for row in rows}
     assert exported and exported == {index: owners[index] for index in exported}
     assert {"Ada", "Bo"} <= set(exported.values())
+
+
+def test_the_doctor_shows_the_last_runs_bad_reads(tmp_path, reader_pty):
+    master, port = reader_pty
+    data = tmp_path / "data"
+    process = start_station("run", "--simulate", "--headless", "--speed", 40, "--data-dir", data,
+                            "--reader", f"serial:{port}")
+    try:
+        lines = Lines(process)
+        held = b"\x020400A2B1C3D5\x03" + rdm6300_frame(ADA_TAG)   # a bad checksum, then the card
+        lines.until(lambda seen: count("tap", seen) == 1, between=lambda: os.write(master, held))
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+        lines.rest()
+        process.stdout.close()
+        process.stderr.close()
+    assert [line["outcome"] for line in lines.seen if line["type"] == "tap"] == ["unknown"]
+    doctor = station("doctor", "--data-dir", data)
+    [line] = [line for line in doctor.stdout.splitlines() if "tag reader, last run" in line]
+    assert f"serial reader at {port}" in line and " checksum)" in line and "bad reads" in line

@@ -7,6 +7,7 @@ from typing import Callable
 
 from station.identity.reader import open_reader
 from station.identity.roster import LocalRoster
+from station.identity.status import StatusFile
 from station.identity.tap_in import TapEvent, TapIn
 from station.log.athletes import Athlete
 
@@ -24,14 +25,25 @@ class RunTaps:
         taps.close()
     """
 
-    def __init__(self, reader, tap_in: TapIn, show: Callable[[TapEvent], None] = lambda tap: None) -> None:
+    def __init__(self, reader, tap_in: TapIn, show: Callable[[TapEvent], None] = lambda tap: None,
+                 status=None) -> None:
         self.reader = reader
         self.tap_in = tap_in
         self.show = show
+        #: The reader's status for `station doctor` (station.identity.status), or None.
+        self.status = status
+
+    def take(self) -> list[str]:
+        """The reader's taps since the last call (and its status kept for the doctor)."""
+        if self.reader is None:
+            return []
+        if self.status is not None:
+            self.status.update()
+        return self.reader.take()
 
     def step(self, now_s: float) -> list[TapEvent]:
         """Take the reader's taps (stamped ``now_s``, the session time) and the idle time."""
-        taps = [] if self.reader is None else [self.tap_in.tap(tag, now_s) for tag in self.reader.take()]
+        taps = [self.tap_in.tap(tag, now_s) for tag in self.take()]
         for tap in taps:
             self.show(tap)
         self.tap_in.tick(now_s)
@@ -47,6 +59,8 @@ class RunTaps:
     def close(self) -> None:
         if self.reader is not None:
             self.reader.close()
+        if self.status is not None:
+            self.status.update(force=True)
 
 
 def open_run_taps(args, config, log, show: Callable[[TapEvent], None] = lambda tap: None,
@@ -62,4 +76,5 @@ def open_run_taps(args, config, log, show: Callable[[TapEvent], None] = lambda t
         on_change(athlete)
     tap_in = TapIn(roster, config.identity.idle_s, changed)
     reader = None if roster is None else open_reader(getattr(args, "reader", None), config.identity)
-    return RunTaps(reader, tap_in, show)
+    status = None if reader is None else StatusFile(session.data_dir, reader)
+    return RunTaps(reader, tap_in, show, status)

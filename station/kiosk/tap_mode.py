@@ -49,8 +49,7 @@ class TapMode:
         """Handle this frame's taps and, while New tag shows, the presses;
         returns the actions left for the rest of the kiosk."""
         board, control = self.app.board, self.control
-        reader = self.taps.reader
-        for tag in [] if reader is None else reader.take():
+        for tag in self.taps.take():
             if self._challenge_active:
                 self._relay(tag, now_s)
             else:
