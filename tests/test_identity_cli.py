@@ -104,3 +104,13 @@ def test_tag_with_no_reader_at_all_says_what_to_do(tmp_path):
 def test_a_bad_reader_for_a_run_is_one_sentence(tmp_path):
     done = station("run", "--simulate", "--headless", "--duration", 1, "--data-dir", tmp_path, "--reader", "usb")
     assert done.returncode == 2 and "--reader: the tag reader must be" in done.stderr
+
+
+def test_a_bad_identity_table_names_each_key(tmp_path):
+    from station.config import read_config
+    path = tmp_path / "station.toml"
+    path.write_text('[identity]\nreader = "usb"\nidle_s = 5\nsame_tap_s = "x"\nbaud = 9601\n'
+                    'auto_usb_ids = ["ffff"]\n', encoding="utf-8")
+    _, problems = read_config(path)
+    for key in ("reader", "idle_s", "same_tap_s", "baud", "auto_usb_ids"):
+        assert any(f"[identity] {key} must be" in problem for problem in problems), key

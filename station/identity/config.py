@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from station.hardware_config import _from_table, _need
 
 #: What a keyboard-class device's name contains (case-insensitive) when it is
-#: one of the USB RFID readers sold as keyboards.
-AUTO_NAMES = ("rfid", "id&ic", "id card", "ic reader", "card reader", "125khz")
+#: one of the USB RFID readers sold as keyboards. Kept narrow on purpose: a
+#: real keyboard taken for a reader would be grabbed, its keys lost to the
+#: kiosk ("card reader" would match keyboards with a smart-card slot).
+AUTO_NAMES = ("rfid", "id&ic", "125khz")
 #: USB vendor:product ids of keyboard readers whose names say nothing useful
 #: (Sycreader's "SYC ID&IC USB Reader" is ffff:0035).
 AUTO_USB_IDS = ("ffff:0035",)
