@@ -64,12 +64,17 @@ class RunTaps:
 
 
 def open_run_taps(args, config, log, show: Callable[[TapEvent], None] = lambda tap: None,
-                  on_change: Callable[[Athlete | None], None] = lambda athlete: None) -> RunTaps:
+                  on_change: Callable[[Athlete | None], None] = lambda athlete: None,
+                  roster=None) -> RunTaps:
     """The taps of a run with session log ``log`` (a RunLog): ``--reader``,
-    else ``[identity] reader``. Without a session log no tag can be looked up,
-    so no reader is opened."""
+    else ``[identity] reader``. ``roster`` resolves the tags (a
+    station.identity.roster.Roster; None: the log's own roster). Without a
+    session log no set can be filed under anyone, so no reader is opened."""
     session = log.session
-    roster = LocalRoster(session.conn) if session is not None else None
+    if session is None:
+        roster = None
+    elif roster is None:
+        roster = LocalRoster(session.conn)
 
     def changed(athlete: Athlete | None) -> None:
         log.athlete_id = None if athlete is None else athlete.id
