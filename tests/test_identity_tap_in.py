@@ -250,3 +250,12 @@ def test_in_a_relay_a_tap_out_of_turn_changes_nothing(kiosk, reader, log):
     tap(kiosk, reader, rdm6300_frame("000000A2B1"), GET_READY_S + 2.0)   # Ada: on already
     assert control.engine.state(GET_READY_S + 2.0).athlete == "Ada"
     assert ("greeting", "Ada, it is your turn already.") in kiosk.board.shown_banners
+
+
+def test_a_screenshot_of_new_tag_is_named_for_it(video, log, tap_in, tmp_path):
+    app = KioskApp(KioskScreen((800, 480)), LiveBoard(), screenshots=tmp_path / "shots")
+    mode = attach(app, RunTaps(None, tap_in))
+    mode.control.tapped(tap_in.tap("C0FFEE", 1.0), 1.0, on_mat=False)
+    app.frame(1.0)
+    assert [path.name for path in app.shots.saved] == ["01-new-tag.png"]
+    app.close()

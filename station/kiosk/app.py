@@ -110,6 +110,8 @@ class KioskApp:
         self.screen.show()
         if self.shots is not None and self.usb is not None and self.usb.showing:
             self.shots.take(self.screen.surface, self.usb.shot_name())
+        elif self.shots is not None and self.tap is not None and self.tap.showing:
+            self.shots.take(self.screen.surface, "new-tag")
         elif self.shots is not None:
             challenge = self.challenge is not None and self.challenge.active
             self.shots.take(self.screen.surface, self.challenge.shot_name(now_s) if challenge
