@@ -259,3 +259,12 @@ def test_a_screenshot_of_new_tag_is_named_for_it(video, log, tap_in, tmp_path):
     app.frame(1.0)
     assert [path.name for path in app.shots.saved] == ["01-new-tag.png"]
     app.close()
+
+
+def test_the_athlete_who_is_up_tapping_again_mid_set_changes_nothing(tap_in):
+    tap_in.tap("A2B1", 1.0)
+    tap_in.on_event(SetStart(1, 2.0))
+    tap_in.tap("10662339", 3.0)
+    assert tap_in.tap("A2B1", 4.0).outcome == KNOWN
+    tap_in.on_event(SetEnd(1, 2.0, 9.0, 5, 5, "step_off"))
+    assert tap_in.up.name == "Ada" and names(tap_in.changes) == ["Ada"]

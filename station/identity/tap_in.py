@@ -4,7 +4,8 @@
   another tap or ``idle_s`` without activity (a tap, a set starting or
   ending, a rep), after which nobody is picked.
 - A tap during a set takes effect when that set ends, never mid-set: the set
-  stays with whoever started it.
+  stays with whoever started it. (The athlete who is up tapping again changes
+  nothing, and drops a tap of someone else waiting for the set's end.)
 - A tap of an unknown tag is handed on (the kiosk opens "New tag"; a headless
   run reports it) and picks nobody.
 
@@ -73,11 +74,12 @@ class TapIn:
         athlete = self.roster.by_tag(tag)
         if athlete is None:
             return TapEvent(now_s, tag, None, UNKNOWN)
-        if self.in_set:
+        if self.in_set and (self.up is None or self.up.id != athlete.id):
             self.pending = athlete
             return TapEvent(now_s, tag, athlete, PENDING)
         self.pending = None
-        self._set_up(athlete)
+        if self.up is None or self.up.id != athlete.id:
+            self._set_up(athlete)
         return TapEvent(now_s, tag, athlete, KNOWN)
 
     def picked_by_hand(self) -> None:
