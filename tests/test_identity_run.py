@@ -94,10 +94,10 @@ def test_two_taps_put_the_sets_before_and_after_the_second_under_two_athletes(tm
         # the station takes to open the port.
         lines.until(lambda seen: count("tap", seen) == 1, between=lambda: os.write(master, rdm6300_frame(ADA_TAG)))
         first_tap = len(lines.seen)
-        lines.until(lambda seen: count("set", seen[first_tap:]) >= 2)
+        lines.until(lambda seen: count("set", seen[first_tap:]) >= 3)
         lines.until(lambda seen: count("tap", seen) == 2, between=lambda: os.write(master, b"0010662339\r\n"))
         second_tap = len(lines.seen)
-        lines.until(lambda seen: count("set", seen[second_tap:]) >= 2)
+        lines.until(lambda seen: count("set", seen[second_tap:]) >= 3)
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=60)
