@@ -77,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--class", dest="class_names", metavar="NAMES",
                      help="the challenge's athletes in roster order, like \"Ann,Bob,Cy\"")
     run.add_argument("--config", type=Path, metavar="FILE", help="config file (TOML)")
+    run.add_argument("--reader", metavar="SPEC",
+                     help="the RFID tag reader: auto, none, serial:PORT or evdev:PATH "
+                          "(default: [identity] reader in the config; docs/identity.md)")
 
     analyse = commands.add_parser("analyse", aliases=["analyze"], help="analyse a recording")
     analyse.add_argument("file", type=Path, metavar="FILE", help="a recording (format 1 CSV)")

@@ -15,6 +15,7 @@ from station.analysis.rules import TimingRules
 from station.errors import UserError
 from station.export.config import ExportConfig
 from station.hardware_config import FrontEndConfig, MatConfig, PlateConfig, SourcesConfig
+from station.identity.config import IdentityConfig
 from station.kiosk.config import KioskConfig, SoundConfig
 from station.log.storage import StorageConfig
 
@@ -24,7 +25,8 @@ TABLES = {"timing": TimingRules.from_mapping, "force": ForceRules.from_mapping,
           "sources": SourcesConfig.from_table, "mat": MatConfig.from_table,
           "frontend": FrontEndConfig.from_table, "plate": PlateConfig.from_table,
           "kiosk": KioskConfig.from_table, "sound": SoundConfig.from_table,
-          "storage": StorageConfig.from_table, "export": ExportConfig.from_table}
+          "storage": StorageConfig.from_table, "export": ExportConfig.from_table,
+          "identity": IdentityConfig.from_table}
 
 
 class ConfigError(UserError):
@@ -43,6 +45,7 @@ class Config:
     sound: SoundConfig = field(default_factory=SoundConfig)
     storage: StorageConfig = field(default_factory=StorageConfig)
     export: ExportConfig = field(default_factory=ExportConfig)
+    identity: IdentityConfig = field(default_factory=IdentityConfig)
     path: Path | None = None
 
 

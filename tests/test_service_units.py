@@ -58,6 +58,7 @@ def test_the_station_may_reach_only_its_devices():
     assert service["DevicePolicy"] == ["closed"] and "PrivateDevices" not in service
     allowed = dict(entry.split() for entry in service["DeviceAllow"])
     assert allowed == {"char-gpiochip": "rw", "char-ttyACM": "rw", "char-ttyUSB": "rw", "char-drm": "rw",
+                       "char-ttyAMA": "rw", "char-ttyS": "rw",
                        "char-input": "r", "char-alsa": "rw", "/dev/tty1": "rw", "/dev/tty": "rw"}
     # A device group is only allowed if its driver is loaded when the service starts.
     wants = unit("jumpmat-station.service")["Unit"]["Wants"][0].split()

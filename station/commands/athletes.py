@@ -1,4 +1,4 @@
-"""`station athletes`: the roster: list it, add someone, import a CSV file."""
+"""`station athletes`: the roster: list it, add someone, import a CSV file, give someone a tag."""
 
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ def add_parser(subparsers) -> None:
     add.add_argument("--tag", metavar="ID", help="the id of their RFID/NFC tag")
     imports = actions.add_parser("import", help="add everyone in a CSV file (name,body_mass_kg,tag_id)")
     imports.add_argument("file", type=Path, metavar="FILE")
+    from station.commands.athlete_tag import add_tag_parser
+    add_tag_parser(actions)
 
 
 def athletes(args, say=print) -> int:
@@ -37,6 +39,9 @@ def athletes(args, say=print) -> int:
             return 0
         if args.action == "import":
             return _import(conn, args.file, say)
+        if args.action == "tag":
+            from station.commands.athlete_tag import tag_athlete
+            return tag_athlete(conn, args, load_config(args.config), say)
         return _list(conn, say)
     finally:
         conn.close()

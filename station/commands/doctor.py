@@ -97,6 +97,9 @@ def doctor(args, say=print) -> int:
     if config is not None and "frontend" in (config.sources.mat_kind, config.sources.force_kind):
         results += [check_frontend(config), check_calibration(data_dir)]
     results.append(check_disk(data_dir))
+    if config is not None:
+        from station.identity.check import check_tag_reader
+        results += check_tag_reader(config.identity, data_dir)
     results += checks.check_display()
     results += checks.check_audio(muted=config is not None and config.sound.mute)
     results += [checks.check_clock(), checks.check_last_crash()]

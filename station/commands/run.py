@@ -83,6 +83,7 @@ def run(args) -> int:
     if config_problem:
         LOG.warning("%s", config_problem)
     chosen_challenge = challenge_from_args(args)  # checked before any hardware opens
+    check_reader_spec(args)
     if not args.headless and uses_hardware(args, config):
         with stop_on_signals() as stop:
             if not hardware_ready(args, config, config_problem, stop):
@@ -91,18 +92,40 @@ def run(args) -> int:
     log = open_run_log(args, config, source)
     with stop_on_signals() as stop, contextlib.closing(log):
         if args.headless:
-            show, challenge = print_json, None
             if chosen_challenge is not None:
                 challenge = HeadlessChallenge(*chosen_challenge, config.timing, print_json,
                                               open_record=challenge_record_opener(log))
                 show = challenge.on_event
-            loop = StationLoop(source, pipeline_for(config), log.showing(show), args.speed,
-                               args.duration, on_readings=log.on_readings)
-            log.started(loop, config)
-            if challenge is not None:
+                loop = StationLoop(source, pipeline_for(config), log.showing(show), args.speed,
+                                   args.duration, on_readings=log.on_readings)
+                log.started(loop, config)
                 return drive(loop, stop, challenge.stepper(loop, stop, HEADLESS_STEP_S))
-            return drive(loop, stop, lambda: time.sleep(HEADLESS_STEP_S))
+            return drive_with_taps(source, stop, args, config, log)
         return run_kiosk(source, config, args, stop, config_problem, log, chosen_challenge)
+
+
+def check_reader_spec(args) -> None:
+    """A ``--reader`` that names no reader stops the run before anything opens."""
+    from station.identity.config import reader_problem
+    problem = None if getattr(args, "reader", None) is None else reader_problem(args.reader)
+    if problem:
+        raise UserError(f"--reader: the tag {problem}; see docs/identity.md.")
+
+
+def drive_with_taps(source, stop: threading.Event, args, config, log: RunLog) -> int:
+    """A headless run with tap-in: each tap is printed as a JSON line and
+    picks who the log files the following sets under (docs/identity.md)."""
+    from station.identity.run_taps import open_run_taps
+    taps = open_run_taps(args, config, log, show=print_json)
+    loop = StationLoop(source, pipeline_for(config), log.showing(taps.listening(print_json)), args.speed,
+                       args.duration, on_readings=log.on_readings)
+    log.started(loop, config)
+
+    def between_steps():
+        taps.step(loop.now_s)
+        time.sleep(HEADLESS_STEP_S)
+    with contextlib.closing(taps):
+        return drive(loop, stop, between_steps)
 
 
 def run_kiosk(source, config, args, stop: threading.Event, config_problem: str | None = None,
@@ -124,7 +147,11 @@ def run_kiosk(source, config, args, stop: threading.Event, config_problem: str |
         if isinstance(event, Summary):
             print(summary_line(event), flush=True)
 
-    loop = StationLoop(source, pipeline_for(config), log.showing(on_event), args.speed,
+    from station.identity.run_taps import open_run_taps
+    from station.kiosk.tap_mode import attach as attach_taps
+    taps = open_run_taps(args, config, log, on_change=lambda athlete: app.tap.on_change(athlete))
+    attach_taps(app, taps)
+    loop = StationLoop(source, pipeline_for(config), log.showing(taps.listening(on_event)), args.speed,
                        args.duration, on_readings=app.readings_too(log.on_readings))
     log.started(loop, config)
     from station.kiosk.challenge_mode import attach
@@ -140,6 +167,7 @@ def run_kiosk(source, config, args, stop: threading.Event, config_problem: str |
         return drive(loop, stop, between_steps)
     finally:
         usb.close()
+        taps.close()
         close_parts(parts)
         app.close()
 

@@ -82,6 +82,8 @@ class KioskApp:
         self.challenge = None
         #: USB sticks: export and roster import (station.kiosk.usb_mode.attach), or None.
         self.usb = None
+        #: Tap-in from a tag reader (station.kiosk.tap_mode.attach), or None.
+        self.tap = None
 
     def on_event(self, event: Event) -> None:
         """Hand one pipeline event to the board and the cues."""
@@ -99,6 +101,8 @@ class KioskApp:
         if self.usb is not None:
             busy = self.challenge is not None and self.challenge.active
             actions = self.usb.take(actions, now_s, self.flow.screen, busy, self._targets)
+        if self.tap is not None:
+            actions = self.tap.take(actions, now_s, self._targets)
         if self.challenge is not None:
             actions = self.challenge.take(actions, now_s, self.flow.screen, self._targets)
         shown = self.flow.update(self.board, now_s, actions, self._targets)
@@ -106,6 +110,8 @@ class KioskApp:
         self.screen.show()
         if self.shots is not None and self.usb is not None and self.usb.showing:
             self.shots.take(self.screen.surface, self.usb.shot_name())
+        elif self.shots is not None and self.tap is not None and self.tap.showing:
+            self.shots.take(self.screen.surface, "new-tag")
         elif self.shots is not None:
             challenge = self.challenge is not None and self.challenge.active
             self.shots.take(self.screen.surface, self.challenge.shot_name(now_s) if challenge
@@ -133,6 +139,8 @@ class KioskApp:
         board, fonts = self.board, self.fonts
         if self.usb is not None and self.usb.showing:
             return self.usb.render(page, fonts, targets)
+        if self.tap is not None and self.tap.showing:
+            return self.tap.render(page, fonts, targets)
         if self.challenge is not None and self.challenge.active:
             return self.challenge.render(page, now_s, fonts, targets)
         if shown is Screen.ATTRACT:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pygame
 
-from station.kiosk.layout import AMBER, BADGE, ON_AMBER, RED, TEXT, Page
+from station.kiosk.layout import AMBER, BADGE, ON_AMBER, PROMPT, RED, TEXT, Page
 from station.kiosk.text import TextCache
 
 #: Two banners leave 86 % of the screen to the screen itself.
@@ -16,7 +16,8 @@ MAX_SHOWN = 2
 #: Each banner's height, in percent of the window's height: two lines of text fit.
 HEIGHT_PCT = 7
 
-_COLOURS = {"device": (RED, TEXT), "fault": (RED, TEXT), "simulated": (BADGE, TEXT)}
+_COLOURS = {"device": (RED, TEXT), "fault": (RED, TEXT), "simulated": (BADGE, TEXT),
+            "greeting": (PROMPT, TEXT)}
 
 
 def render(surface: pygame.Surface, banners: list[tuple[str, str]],

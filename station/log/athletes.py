@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from station.errors import UserError
+from station.identity.tags import normalise_tag, tag_problem
 from station.log.db import iso_utc, transaction
 
 ROSTER_COLUMNS = ("name", "body_mass_kg", "tag_id")
@@ -67,13 +68,46 @@ def list_athletes(conn: sqlite3.Connection, guests: bool = False) -> list[Athlet
 
 def find_athlete(conn: sqlite3.Connection, name: str | None = None,
                  tag_id: str | None = None) -> Athlete | None:
-    """The athlete with exactly this ``name`` (a roster name before a guest's), or this ``tag_id``."""
+    """The athlete with exactly this ``name`` (a roster name before a guest's), or this
+    ``tag_id`` (compared as normalised by station.identity.tags)."""
     if tag_id is not None:
-        row = conn.execute(f"SELECT {_FIELDS} FROM athletes WHERE tag_id = ?", (tag_id,)).fetchone()
+        return _by_tag(conn, normalise_tag(tag_id))
     else:
         row = conn.execute(f"SELECT {_FIELDS} FROM athletes WHERE name = ? ORDER BY guest, id",
                            (name,)).fetchone()
     return None if row is None else _athlete(row)
+
+
+def _by_tag(conn: sqlite3.Connection, tag: str | None) -> Athlete | None:
+    if tag is None:
+        return None
+    row = conn.execute(f"SELECT {_FIELDS} FROM athletes WHERE tag_id = ?", (tag,)).fetchone()
+    if row is None:  # a tag written before tags were normalised
+        rows = conn.execute(f"SELECT {_FIELDS} FROM athletes WHERE tag_id IS NOT NULL").fetchall()
+        row = next((r for r in rows if normalise_tag(r[3]) == tag), None)
+    return None if row is None else _athlete(row)
+
+
+def set_tag(conn: sqlite3.Connection, athlete_id: int, tag_id: str | None) -> Athlete:
+    """Give an athlete the tag ``tag_id`` (normalised), or take theirs away with
+    None; a tag that is not an id, or that someone else has, is a UserError.
+
+        set_tag(conn, ada.id, "04a2b1")    # Ada's tag is now "4A2B1"
+    """
+    tag = None if tag_id is None else normalise_tag(tag_id)
+    if tag_id is not None and tag is None:
+        problem = tag_problem(tag_id)
+        raise UserError(problem[0].upper() + problem[1:] + ".")
+    owner = _by_tag(conn, tag)
+    if owner is not None and owner.id != athlete_id:
+        raise UserError(f"Tag {tag} already belongs to {owner.name}; two athletes never share a tag. "
+                        f"Take it from them first (`station athletes tag {owner.name!r} --remove`) "
+                        "or use another tag.")
+    with transaction(conn):
+        changed = conn.execute("UPDATE athletes SET tag_id = ? WHERE id = ?", (tag, athlete_id)).rowcount
+    if not changed:
+        raise UserError(f"There is no athlete number {athlete_id}; list them with `station athletes list`.")
+    return _athlete(conn.execute(f"SELECT {_FIELDS} FROM athletes WHERE id = ?", (athlete_id,)).fetchone())
 
 
 def add_athlete(conn: sqlite3.Connection, name: str, body_mass_kg: float | None = None,
@@ -86,7 +120,7 @@ def add_athlete(conn: sqlite3.Connection, name: str, body_mass_kg: float | None 
     if problem:
         raise UserError(problem[0].upper() + problem[1:] + ".")
     with transaction(conn):
-        return _insert(conn, name, body_mass_kg, tag_id, False, wall_clock())
+        return _insert(conn, name, body_mass_kg, tag_id and normalise_tag(tag_id), False, wall_clock())
 
 
 def add_guest(conn: sqlite3.Connection, wall_clock: Callable[[], float] = time.time) -> Athlete:
@@ -137,9 +171,11 @@ def _problem(conn, name: str, body_mass_kg: float | None, tag_id: str | None) ->
     if tag_id is not None:
         if not tag_id.strip():
             return "the tag is empty; leave it out or give the tag's id"
+        if tag_problem(tag_id):
+            return tag_problem(tag_id)
         owner = find_athlete(conn, tag_id=tag_id)
         if owner is not None:
-            return f"tag {tag_id!r} already belongs to {owner.name!r}"
+            return f"tag {normalise_tag(tag_id)!r} already belongs to {owner.name!r}"
     return None
 
 
@@ -211,7 +247,7 @@ def _roster_row(conn, cells: list[str], columns: dict[str, int], delimiter: str,
         return value if value.strip() else None
 
     name, mass_text, tag_id = cell("name") or "", cell("body_mass_kg"), cell("tag_id")
-    tag_id = None if tag_id is None else tag_id.strip()
+    tag_id = None if tag_id is None else (normalise_tag(tag_id) or tag_id.strip())
     mass_kg = None
     if mass_text is not None:
         mass_kg = _number(mass_text, decimal_comma=delimiter == ";")
