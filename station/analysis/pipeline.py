@@ -16,12 +16,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from station.analysis.events import BodyWeight, Contact, Event, Flight, Landing, SetEnd, SetStart, Summary
+from station.analysis.events import (BodyWeight, Contact, Event, Flight, Landing, SetEnd, SetStart, Summary,
+                                     jump_height_m)
 from station.analysis.force.buffer import ForceBuffer
 from station.analysis.force.contact import PLATE, ForceContactDetector
 from station.analysis.force.cop import backward_displacement_m, direction_of, mean_cop_y_m
 from station.analysis.force.landing import landing_metrics
 from station.analysis.force.mat_check import MatCheck
+from station.analysis.force.refine import EdgeRefiner
 from station.analysis.force.rules import ForceRules, check_landing_window
 from station.analysis.force.weigh_in import QuietWindow, WeighIn
 from station.analysis.mat import MatTracker, Transition
@@ -64,6 +66,8 @@ class Pipeline:
         self._buffer = ForceBuffer(FORCE_KEEP_S)
         self._weigh_in = WeighIn(self.force_rules)
         self._detector: ForceContactDetector | None = None  # timing from force alone
+        self._refiner: EdgeRefiner | None = None  # its edges moved to the unloaded level
+        self._empty_since_s: float | None = None  # force alone: the plate empty since then
         self._plate: tuple[ForceContactDetector, MatTracker] | None = None  # checking the mat
         self._check: MatCheck | None = None
         self._stuck: StuckMat | None = None  # a mat alone, watched for sticking
@@ -147,6 +151,9 @@ class Pipeline:
         self._weigh_in.feed(block.time_s, block.fz_n)
         if self._mat is None:  # timing from force alone starts with its first sample
             self._detector = ForceContactDetector(self.force_rules, self._buffer, float(block.fz_n[0]))
+            self._refiner = EdgeRefiner(self.force_rules, self._buffer, self.rules.step_off_s)
+            if not self._detector.contact:
+                self._empty_since_s = float(block.time_s[0])
             self._pending += self._begin(MatStart(float(block.time_s[0]), {PLATE: self._detector.contact}))
         if self._detector is not None:
             for edge in self._detector.feed(block.time_s, block.fz_n):
@@ -242,7 +249,7 @@ class Pipeline:
         self._landing_sent = touchdown_s, metrics
         if not metrics:
             return []
-        return [Landing(self._sets, index, touchdown_s, metrics)]
+        return [Landing(self._sets, index, self._refined_time_s(touchdown_s), metrics)]
 
     def _side_decisions(self, limit_s: float) -> list[tuple[float, object]]:
         side = []
@@ -267,25 +274,54 @@ class Pipeline:
 
     def _handle(self, items: list) -> list[Event]:
         out = []
+        flights = {item.takeoff_s: self._refined_flight(item) for item in items if isinstance(item, Flight)}
         for item in items:
             if isinstance(item, Contact):
                 if item.landed and self._has_force and self._set_start_s is not None:
                     # Ended before its landing window: the landing is final now.
                     end_s = item.end_s if item.end_s is not None else self._now_s
                     out += self._landing_event(item.index, item.start_s, end_s)
-                item = self._with_landing(item)
+                item = self._refined_contact(self._with_landing(item), flights.get(item.end_s))
                 self._reps.contact(item)
                 out.append(item)
             elif isinstance(item, Flight):
-                item = self._with_displacement(item)
+                item = self._with_displacement(flights[item.takeoff_s])
                 self._flights += 1
                 out.append(item)
                 out += self._count(self._reps.flight(item))
             elif isinstance(item, SteppedOff):
-                out += self._close_set(item.time_s, "step_off", "stepped off")
+                self._empty_since_s = item.time_s
+                out += self._close_set(self._refined_takeoff_s(item.time_s), "step_off", "stepped off")
             elif isinstance(item, SetStarted):
-                out += self._open_set(item.time_s)
+                time_s = item.time_s
+                if self._refiner is not None and self._empty_since_s is not None:
+                    time_s = self._refiner.touchdown(self._empty_since_s, time_s)
+                out += self._open_set(time_s)
         return out
+
+    # -- force alone: edges at the unloaded level (refine.py) --------------
+
+    def _refined_flight(self, flight: Flight) -> Flight:
+        if self._refiner is None:
+            return flight
+        takeoff_s, landing_s = self._refiner.flight(flight.takeoff_s, flight.landing_s)
+        return replace(flight, takeoff_s=takeoff_s, landing_s=landing_s)
+
+    def _refined_takeoff_s(self, takeoff_s: float) -> float:
+        return takeoff_s if self._refiner is None else self._refiner.takeoff(takeoff_s)
+
+    def _refined_time_s(self, time_s: float) -> float:
+        return time_s if self._refiner is None else self._refiner.time(time_s)
+
+    def _refined_contact(self, contact: Contact, flight: Flight | None) -> Contact:
+        if self._refiner is None:
+            return contact
+        start_s = self._refiner.time(contact.start_s)
+        end_s = None if contact.end_s is None else self._refined_takeoff_s(contact.end_s)
+        rsi = contact.rsi
+        if rsi is not None and flight is not None and end_s > start_s:
+            rsi = jump_height_m(flight.duration_s) / (end_s - start_s)
+        return replace(contact, start_s=start_s, end_s=end_s, rsi=rsi)
 
     def _body_weight_n(self, until_s: float) -> float | None:
         since_s = self._set_start_s if self._set_start_s is not None else self._start_s
@@ -308,6 +344,7 @@ class Pipeline:
         return replace(contact, landing=metrics) if metrics else contact
 
     def _landing_metrics(self, touchdown_s: float, end_s: float) -> dict | None:
+        touchdown_s = self._refined_time_s(touchdown_s)
         window_end_s = min(end_s, touchdown_s + self.force_rules.landing_window_s)
         time_s, fz_n, _ = self._buffer.between(touchdown_s, window_end_s)
         return landing_metrics(time_s, fz_n, touchdown_s, self._body_weight_n(end_s), self.force_rules)

@@ -18,6 +18,17 @@ class ForceRules:
     noise_sd_factor:
         The threshold is the unloaded plate's mean + this many SDs, measured in
         the middle half of the last flight or empty-plate stretch (McMahon 2018).
+    edge_floor_n:
+        Each take-off and touchdown moves to the stretch's unloaded level:
+        mean + max(noise_sd_factor · SD, this), measured in its middle. The
+        floor is for noiseless or processed data (some published plates read
+        exactly 0 N in flight, SD 0): 2 N sits far below any real landing's
+        first millisecond (tens of N) and above rounding, so such edges land
+        within a fraction of a millisecond of the last zero sample.
+    noise_middle_share:
+        The share of a stretch, centred, where its level is measured: the
+        middle half (McMahon 2018), clear of the take-off's tail and the
+        landing's rise.
     weigh_in_s, weigh_in_max_sd_n, weigh_in_min_n:
         Body weight is the mean of ``weigh_in_s`` of quiet standing (>= 1 s:
         Owen 2014); a window whose SD exceeds ``weigh_in_max_sd_n`` is not quiet
@@ -59,6 +70,8 @@ class ForceRules:
 
     contact_floor_n: float = 20.0
     noise_sd_factor: float = 5.0
+    edge_floor_n: float = 2.0
+    noise_middle_share: float = 0.5
     weigh_in_s: float = 1.0
     weigh_in_max_sd_n: float = 20.0
     weigh_in_min_n: float = 200.0
@@ -82,6 +95,8 @@ class ForceRules:
             value = getattr(self, field.name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
                 raise ValueError(f"{field.name} must be a positive number, not {value!r}")
+        if self.noise_middle_share > 1:
+            raise ValueError("noise_middle_share must be at most 1 (the whole stretch)")
         if self.impact_drop_fraction >= 1:
             raise ValueError("impact_drop_fraction must be below 1")
         if not self.soft_max_bw <= self.hard_min_bw:
