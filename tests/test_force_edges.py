@@ -136,10 +136,11 @@ def test_simulated_sessions_agree_with_the_unloaded_level_rule_within_1_ms(seed)
         assert abs(takeoff - nearest[0]) <= 0.001 and abs(touchdown - nearest[1]) <= 0.001
 
 
+@pytest.mark.parametrize("name", ["gidiel-dj.csv", "acl-bfr010-sj.csv"])
 @settings(max_examples=25, deadline=None)
 @given(sizes=st.lists(st.integers(min_value=1, max_value=700), min_size=1, max_size=12))
-def test_a_real_recording_chunked_anyhow_gives_the_same_events(sizes):
-    recording = read_recording(RECORDINGS / "gidiel-dj.csv")
+def test_a_real_recording_chunked_anyhow_gives_the_same_events(name, sizes):
+    recording = read_recording(RECORDINGS / name)
     t, fz = np.asarray(recording.time_s), np.asarray(recording.fz_n)
     offline = [e.to_json() for e in force_alone(t, fz)]
     pipeline = Pipeline()

@@ -22,6 +22,7 @@ from station.analysis.force.buffer import ForceBuffer
 from station.analysis.force.contact import PLATE, ForceContactDetector
 from station.analysis.force.cop import backward_displacement_m, direction_of, mean_cop_y_m
 from station.analysis.force.landing import landing_metrics
+from station.analysis.force.late import LateRatings
 from station.analysis.force.mat_check import MatCheck
 from station.analysis.force.refine import EdgeRefiner
 from station.analysis.force.rules import ForceRules, check_landing_window
@@ -65,6 +66,9 @@ class Pipeline:
         self._pending: list[Event] = []  # decided while feeding force, not yet returned
         self._buffer = ForceBuffer(FORCE_KEEP_S)
         self._weigh_in = WeighIn(self.force_rules)
+        self._weigh_in_short = WeighIn(self.force_rules, self.force_rules.weigh_in_short_s)
+        self._late = LateRatings(self.force_rules)
+        self._set_weight_n: float | None = None  # the current set's own, once weighed
         self._detector: ForceContactDetector | None = None  # timing from force alone
         self._refiner: EdgeRefiner | None = None  # its edges moved to the unloaded level
         self._empty_since_s: float | None = None  # force alone: the plate empty since then
@@ -73,6 +77,8 @@ class Pipeline:
         self._stuck: StuckMat | None = None  # a mat alone, watched for sticking
         self._weights_seen = 0
         self._set_weighed = False
+        self._set_weight_n = None
+        self._late.clear()
         self._has_force = False
         self._start_s = 0.0
         self._now_s = 0.0
@@ -149,6 +155,7 @@ class Pipeline:
             return
         self._buffer.append(block)
         self._weigh_in.feed(block.time_s, block.fz_n)
+        self._weigh_in_short.feed(block.time_s, block.fz_n)
         if self._mat is None:  # timing from force alone starts with its first sample
             self._detector = ForceContactDetector(self.force_rules, self._buffer, float(block.fz_n[0]))
             self._refiner = EdgeRefiner(self.force_rules, self._buffer, self.rules.step_off_s)
@@ -249,7 +256,22 @@ class Pipeline:
         self._landing_sent = touchdown_s, metrics
         if not metrics:
             return []
-        return [Landing(self._sets, index, self._refined_time_s(touchdown_s), metrics)]
+        refined_s = self._refined_time_s(touchdown_s)
+        if metrics["rating"] is None:  # no body weight yet: rated when the set is weighed
+            self._late.keep(index, touchdown_s, refined_s, *self._landing_samples(touchdown_s, end_s))
+        return [Landing(self._sets, index, refined_s, metrics)]
+
+    def _weighed(self, time_s: float, weight_n: float) -> list[Event]:
+        """The set has its body weight: it, then its landings rated late."""
+        self._set_weighed = True
+        self._set_weight_n = weight_n
+        out: list[Event] = [BodyWeight(self._sets, time_s, weight_n)]
+        for key_s, landing in self._late.rate(self._sets, weight_n):
+            if self._landing_sent is not None and self._landing_sent[0] == key_s:
+                # Its contact is still going on: it ends with these numbers.
+                self._landing_sent = key_s, landing.landing
+            out.append(landing)
+        return out
 
     def _side_decisions(self, limit_s: float) -> list[tuple[float, object]]:
         side = []
@@ -266,8 +288,7 @@ class Pipeline:
         if isinstance(event, QuietWindow):  # the set's first quiet second weighs it
             if self._set_start_s is None or self._set_weighed or event.start_s < self._set_start_s:
                 return []
-            self._set_weighed = True
-            return [BodyWeight(self._sets, event.end_s, event.weight_n)]
+            return self._weighed(event.end_s, event.weight_n)
         return [event]
 
     # -- events ------------------------------------------------------------
@@ -323,10 +344,22 @@ class Pipeline:
             rsi = jump_height_m(flight.duration_s) / (end_s - start_s)
         return replace(contact, start_s=start_s, end_s=end_s, rsi=rsi)
 
+    def set_body_mass_kg(self, body_mass_kg: float | None) -> None:
+        """The athlete on the plate is known (the roster's body mass): their
+        weight stands in until the set's own weigh-in; None: nobody known."""
+        self._known_weight_n = None if body_mass_kg is None else body_mass_kg * G_M_PER_S2
+
     def _body_weight_n(self, until_s: float) -> float | None:
+        """The set's own weight; else the known athlete's; else the last measured."""
         since_s = self._set_start_s if self._set_start_s is not None else self._start_s
-        weight_n = self._weigh_in.weight_n(since_s, until_s)
-        return weight_n if weight_n is not None else self._known_weight_n
+        own = self._weigh_in.first_n(since_s, until_s)
+        if own is not None:
+            return own.weight_n
+        if self._set_weight_n is not None:
+            return self._set_weight_n
+        if self._known_weight_n is not None:
+            return self._known_weight_n
+        return self._weigh_in.weight_n(since_s, until_s)
 
     def _with_landing(self, contact: Contact) -> Contact:
         """Landing metrics for a contact whose start is known, from force."""
@@ -343,11 +376,17 @@ class Pipeline:
             metrics.update(softness=None, rating=None)
         return replace(contact, landing=metrics) if metrics else contact
 
-    def _landing_metrics(self, touchdown_s: float, end_s: float) -> dict | None:
+    def _landing_samples(self, touchdown_s: float, end_s: float):
+        """(time_s, fz_n) of a landing's window, from its refined touchdown."""
         touchdown_s = self._refined_time_s(touchdown_s)
         window_end_s = min(end_s, touchdown_s + self.force_rules.landing_window_s)
         time_s, fz_n, _ = self._buffer.between(touchdown_s, window_end_s)
-        return landing_metrics(time_s, fz_n, touchdown_s, self._body_weight_n(end_s), self.force_rules)
+        return time_s, fz_n
+
+    def _landing_metrics(self, touchdown_s: float, end_s: float) -> dict | None:
+        time_s, fz_n = self._landing_samples(touchdown_s, end_s)
+        return landing_metrics(time_s, fz_n, self._refined_time_s(touchdown_s), self._body_weight_n(end_s),
+                               self.force_rules)
 
     def _with_displacement(self, flight: Flight) -> Flight:
         """How far back the feet landed, from the centre of pressure; the
@@ -366,12 +405,19 @@ class Pipeline:
     def _open_set(self, time_s: float) -> list[Event]:
         self._set_start_s = time_s
         self._set_weighed = False
+        self._set_weight_n = None
+        self._late.clear()
         self._set_reps = self._set_valid_reps = 0
         self._sets += 1
         return [SetStart(self._sets, time_s)]
 
     def _close_set(self, end_s: float, ended_by: str, why: str) -> list[Event]:
         out = self._count(self._reps.end_set(why))
+        if self._has_force and not self._set_weighed:
+            # No quiet second in the whole set: its first quiet short window.
+            short = self._weigh_in_short.first_n(self._set_start_s, end_s)
+            if short is not None:
+                out += self._weighed(short.end_s, short.weight_n)
         weight_n = self._body_weight_n(end_s)
         if weight_n is not None:
             self._last_weight_n = weight_n

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from station.analysis.events import BodyWeight, Contact, Flight, Rep, SetEnd, SetStart, Summary
+from station.analysis.events import BodyWeight, Contact, Flight, Landing, Rep, SetEnd, SetStart, Summary
 from station.log.db import iso_utc, transaction
 from station.log.raw import RawRecorder
 from station.log.space import DiskGuard, free_bytes_of
@@ -50,6 +50,8 @@ class _Set:
     reps: int = 0
     row_id: int | None = None  # once its row is committed
     recording_path: str | None = None
+    #: contact index -> the rep whose rebound it was, for landings rated late
+    rep_of_contact: dict[int, int] | None = None
 
 
 class SessionLog:
@@ -120,10 +122,19 @@ class SessionLog:
             current = self._set
             if current is not None:
                 self._queue.append((ROW_KINDS[type(event)], current, event))
+        elif isinstance(event, Landing) and event.late:
+            late_set = self._sets.get(event.set_index)
+            if late_set is not None:
+                self._queue.append(("late_landing", late_set, event))
+                self._flush()  # a rating the screen now shows: kept like a rep
         elif isinstance(event, Rep):
             rep_set = self._sets.get(event.set_index, self._set)
             if rep_set is not None:
                 rep_set.reps += 1
+                if event.rebound_contact is not None:
+                    if rep_set.rep_of_contact is None:
+                        rep_set.rep_of_contact = {}
+                    rep_set.rep_of_contact[event.rebound_contact.index] = event.index
                 self._queue.append(("rep", rep_set, event, iso_utc(self.wall_clock())))
         if isinstance(event, COMMIT_ON):
             self._flush()
@@ -303,6 +314,22 @@ class SessionLog:
             "displacement_m) VALUES (?, ?, ?, ?, ?, ?)",
             (owner.row_id, flight.index, flight.takeoff_s, flight.landing_s, flight.direction,
              flight.displacement_m))
+
+    def _write_late_landing(self, owner: _Set, event: Landing) -> None:
+        """A landing rated once its set was weighed: its contact's row, and
+        its rep's, if they are written already (if not, they will carry it)."""
+        landing = event.landing
+        self.conn.execute(
+            "UPDATE contacts SET " + ", ".join(f"{key} = ?" for key in LANDING_KEYS) +
+            " WHERE set_id = ? AND contact_index = ?",
+            (*(_landing_value(landing, key) for key in LANDING_KEYS), owner.row_id, event.contact_index))
+        rep_index = (owner.rep_of_contact or {}).get(event.contact_index)
+        if rep_index is not None:
+            self.conn.execute(
+                "UPDATE reps SET landing_peak_force_n = ?, loading_rate_bw_per_s = ?, softness = ?, "
+                "rating = ? WHERE set_id = ? AND rep_index = ?",
+                (landing.get("peak_force_n"), landing.get("loading_rate_bw_per_s"), landing.get("softness"),
+                 landing.get("rating"), owner.row_id, rep_index))
 
     def _write_rep(self, owner: _Set, rep: Rep, completed_at: str) -> None:
         rebound = rep.rebound_contact

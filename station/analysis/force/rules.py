@@ -29,10 +29,19 @@ class ForceRules:
         The share of a stretch, centred, where its level is measured: the
         middle half (McMahon 2018), clear of the take-off's tail and the
         landing's rise.
-    weigh_in_s, weigh_in_max_sd_n, weigh_in_min_n:
+    weigh_in_s, weigh_in_max_sd_n, weigh_in_max_sd_share, weigh_in_min_n:
         Body weight is the mean of ``weigh_in_s`` of quiet standing (>= 1 s:
-        Owen 2014); a window whose SD exceeds ``weigh_in_max_sd_n`` is not quiet
-        (VALD rejects SD > 2 kg-equivalent); below ``weigh_in_min_n`` nobody stands.
+        Owen 2014); a window whose SD exceeds both ``weigh_in_max_sd_n`` and
+        ``weigh_in_max_sd_share`` of its mean is not quiet (VALD rejects SD >
+        2 kg-equivalent, 20 N; 2.5 % is that at 80 kg, so a heavier athlete's
+        proportionally larger sway still counts, while the movement before a
+        jump, 6 % and more of the weight in the shared recordings, does not);
+        below ``weigh_in_min_n`` nobody stands.
+    weigh_in_short_s:
+        A set with no quiet ``weigh_in_s`` at all (an athlete who only stands
+        still for moments between jumps) is weighed, when it ends, from its
+        first quiet window this long: half a second of stillness still
+        averages sway to well under 1 %.
     landing_window_s:
         Landing metrics look at this long after touchdown (or the contact, if
         shorter): landing peaks come 15-110 ms after touchdown. No longer, so
@@ -75,6 +84,8 @@ class ForceRules:
     weigh_in_s: float = 1.0
     weigh_in_max_sd_n: float = 20.0
     weigh_in_min_n: float = 200.0
+    weigh_in_max_sd_share: float = 0.025
+    weigh_in_short_s: float = 0.5
     landing_window_s: float = 0.12
     impact_window_s: float = 0.05
     impact_min_bw: float = 1.5
@@ -95,6 +106,8 @@ class ForceRules:
             value = getattr(self, field.name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
                 raise ValueError(f"{field.name} must be a positive number, not {value!r}")
+        if self.weigh_in_short_s > self.weigh_in_s:
+            raise ValueError("weigh_in_short_s must not exceed weigh_in_s")
         if self.noise_middle_share > 1:
             raise ValueError("noise_middle_share must be at most 1 (the whole stretch)")
         if self.impact_drop_fraction >= 1:
