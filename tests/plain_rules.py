@@ -69,3 +69,23 @@ def unloaded_level_flights(time_s, fz_n, sd_factor=5.0, threshold_n=20.0, **opti
         new_touchdown = _crossing(time_s[j - 1], fz_n[j - 1], time_s[j], fz_n[j], level)
         flights.append((new_takeoff, new_touchdown))
     return flights
+
+
+def first_landing_s(time_s, fz_n, threshold_n=20.0, sd_factor=None):
+    """When a recording that starts with an empty plate is first landed on
+    (None if it starts loaded): at ``threshold_n``, or with ``sd_factor`` at
+    mean + sd_factor SD of the middle half of the empty stretch."""
+    loaded = np.flatnonzero(fz_n > threshold_n)
+    if len(loaded) == 0 or loaded[0] == 0:
+        return None
+    j = int(loaded[0])
+    touchdown = _crossing(time_s[j - 1], fz_n[j - 1], time_s[j], fz_n[j], threshold_n)
+    if sd_factor is None:
+        return touchdown
+    quarter = (touchdown - time_s[0]) / 4
+    middle = fz_n[(time_s >= time_s[0] + quarter) & (time_s <= touchdown - quarter)]
+    level = middle.mean() + sd_factor * middle.std()
+    j = int(np.searchsorted(time_s, touchdown - quarter, side="right"))
+    while fz_n[j] <= level:
+        j += 1
+    return _crossing(time_s[j - 1], fz_n[j - 1], time_s[j], fz_n[j], level)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from force_session import run_session
-from plain_rules import fixed_threshold_flights, unloaded_level_flights
+from plain_rules import first_landing_s, fixed_threshold_flights, unloaded_level_flights
 from station.analysis.events import Flight, SetStart
 from station.analysis.force.edges import first_rise_s, last_fall_s, stretch_level_n
 from station.analysis.force.rules import ForceRules
@@ -116,11 +116,8 @@ def test_edges_of_the_real_recordings_agree_with_the_unloaded_level_rule_within_
 def test_a_drop_onto_an_empty_plate_is_timed_at_the_empty_plates_level():
     events, t, fz = recording_flights("gidiel-dj.csv")
     start = next(e for e in events if isinstance(e, SetStart))
-    empty = fz[t < start.start_s - 0.01]
-    middle = empty[len(empty) // 4: -len(empty) // 4]
-    level = middle.mean() + 5 * middle.std()
-    first = int(np.flatnonzero(fz > level)[0])
-    assert t[first - 1] <= start.start_s <= t[first]
+    assert start.start_s == pytest.approx(first_landing_s(t, fz, sd_factor=5.0), abs=0.001)
+    assert start.start_s < first_landing_s(t, fz)   # the 20 N rule lands later
 
 
 @pytest.mark.parametrize("seed", [5, 9])
