@@ -19,6 +19,7 @@ from dataclasses import replace
 from station.analysis.events import (BodyWeight, Contact, Event, Flight, Landing, SetEnd, SetStart, Summary,
                                      jump_height_m)
 from station.analysis.force.buffer import ForceBuffer
+from station.analysis.force.cells import CellWatch
 from station.analysis.force.contact import PLATE, ForceContactDetector
 from station.analysis.force.cop import backward_displacement_m, direction_of, mean_cop_y_m
 from station.analysis.force.landing import landing_metrics
@@ -68,6 +69,7 @@ class Pipeline:
         self._weigh_in = WeighIn(self.force_rules)
         self._weigh_in_short = WeighIn(self.force_rules, self.force_rules.weigh_in_short_s)
         self._late = LateRatings(self.force_rules)
+        self._cells = CellWatch(self.force_rules)  # the load cells and the plate's zero
         self._set_weight_n: float | None = None  # the current set's own, once weighed
         self._detector: ForceContactDetector | None = None  # timing from force alone
         self._refiner: EdgeRefiner | None = None  # its edges moved to the unloaded level
@@ -156,6 +158,7 @@ class Pipeline:
         self._buffer.append(block)
         self._weigh_in.feed(block.time_s, block.fz_n)
         self._weigh_in_short.feed(block.time_s, block.fz_n)
+        self._cells.feed(block.time_s, block.fz_n, block.corners_n)
         if self._mat is None:  # timing from force alone starts with its first sample
             self._detector = ForceContactDetector(self.force_rules, self._buffer, float(block.fz_n[0]))
             self._refiner = EdgeRefiner(self.force_rules, self._buffer, self.rules.step_off_s)
@@ -279,7 +282,7 @@ class Pipeline:
         while self._weights_seen < len(quiet) and quiet[self._weights_seen].end_s <= limit_s:
             side.append((quiet[self._weights_seen].end_s, quiet[self._weights_seen]))
             self._weights_seen += 1
-        for watcher in (self._check, self._stuck):
+        for watcher in (self._check, self._stuck, self._cells if self._has_force else None):
             if watcher is not None:
                 side += watcher.decide(limit_s)
         return sorted(side, key=lambda item: item[0])
@@ -343,6 +346,20 @@ class Pipeline:
         if rsi is not None and flight is not None and end_s > start_s:
             rsi = jump_height_m(flight.duration_s) / (end_s - start_s)
         return replace(contact, start_s=start_s, end_s=end_s, rsi=rsi)
+
+    def set_cell_range_n(self, cell_range_n) -> None:
+        """Each load cell's (lowest, highest) force its converter can read, in
+        newtons (from the front-end's calibration), so a saturated cell is
+        seen; before the first force sample."""
+        self._cells = CellWatch(self.force_rules, cell_range_n)
+
+    @property
+    def active_faults(self) -> list:
+        """The sensor faults in force now (the mat's and the plate's)."""
+        faults = list(self._cells.active.values())
+        if self._check is not None and self._check.active is not None:
+            faults.insert(0, self._check.active)
+        return faults
 
     def set_body_mass_kg(self, body_mass_kg: float | None) -> None:
         """The athlete on the plate is known (the roster's body mass): their

@@ -49,7 +49,8 @@ class LiveBoard:
         self.weighed_at_s: float | None = None
         self.landing: dict | None = None          # the last rated landing's metrics
         self.landing_changed_at = 0
-        self.fault: Fault | None = None           # the sensor fault in force, if any
+        self.fault: Fault | None = None           # the latest sensor fault in force, if any
+        self.faults: dict[str, Fault] = {}        # every sensor fault in force, by device
         self.device_problem: str | None = None    # a device unplugged or silent, from the loop
         self.banners: list[tuple[str, str]] = []
         self.trace = ForceTrace()
@@ -85,8 +86,7 @@ class LiveBoard:
         shown = list(self.banners)
         if self.device_problem is not None:
             shown.append(("device", self.device_problem))
-        if self.fault is not None:
-            shown.append(("fault", self.fault.message))
+        shown += [("fault", fault.message) for fault in self.faults.values()]
         if self.simulated:
             shown.append(("simulated", "Simulated data: not a real athlete."))
         return sorted(shown, key=lambda banner: _urgency(banner[0]))
@@ -123,7 +123,11 @@ class LiveBoard:
                 self.body_weight_n = event.body_weight_n
                 self.weighed_at_s = event.time_s
             case Fault():
-                self.fault = event if event.active else None
+                if event.active:
+                    self.faults[event.device] = event
+                else:
+                    self.faults.pop(event.device, None)
+                self.fault = next(reversed(self.faults.values()), None)
             case Rep():
                 self._add_rep(event)
             case SetEnd():

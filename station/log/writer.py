@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from station.analysis.events import BodyWeight, Contact, Flight, Landing, Rep, SetEnd, SetStart, Summary
+from station.analysis.events import BodyWeight, Contact, Fault, Flight, Landing, Rep, SetEnd, SetStart, Summary
 from station.log.db import iso_utc, transaction
 from station.log.raw import RawRecorder
 from station.log.space import DiskGuard, free_bytes_of
@@ -122,6 +122,12 @@ class SessionLog:
             current = self._set
             if current is not None:
                 self._queue.append((ROW_KINDS[type(event)], current, event))
+        elif isinstance(event, Fault):
+            # Sensor faults go to the station's log (the journal), for whoever mends the plate.
+            if event.active:
+                LOG.warning("sensor fault (%s): %s", event.device, event.message)
+            else:
+                LOG.info("sensor fault over (%s): %s", event.device, event.message)
         elif isinstance(event, Landing) and event.late:
             late_set = self._sets.get(event.set_index)
             if late_set is not None:

@@ -72,6 +72,29 @@ class ForceRules:
         is a mat fault (stuck closed, or unplugged). A mat switches some 10-30
         ms after the plate (Rogan 2015); rebound flights last 0.2-0.5 s, so a
         stuck mat shows within the first jump.
+    cell_check_s:
+        The plate's cells and zero are judged every this long (cells.py): a
+        fault shows well within a second, and a window holds enough samples
+        (250 at 1 kHz) to tell a still cell from a moving one.
+    cell_saturated_share:
+        A cell whose every sample in a window is within this share of its
+        converter's range from either end is saturated (the range comes
+        from the front-end's calibration).
+    cell_stuck_sd_n, cell_moving_sd_n:
+        A cell moving by at most ``cell_stuck_sd_n`` (SD, N) while another
+        moves by at least ``cell_moving_sd_n`` is stuck or disconnected: a
+        converter's count (0.44 mN) never stays put on a live cell, and one
+        under a standing athlete sways by newtons; a plate whose cells all
+        stay within 1 N is not judged.
+    cell_negative_n:
+        A cell whose mean is below minus this reads well below zero: a
+        corner cannot pull the plate down by 5 kg.
+    zero_quiet_sd_n, zero_drift_max_n:
+        A window where the total force is still (SD at most
+        ``zero_quiet_sd_n``) and near zero (within weigh_in_min_n / 2) is
+        the empty plate; reading more than ``zero_drift_max_n`` from zero is
+        a drifted zero. 10 N is half the contact floor: beyond it, the
+        residual plus noise can reach the provisional threshold.
     force_wait_s:
         Live, force frames may arrive a little after mat edges; the pipeline
         waits this long for them before timing from the mat alone.
@@ -100,6 +123,13 @@ class ForceRules:
     direction_min_m: float = 0.1
     mat_disagree_s: float = 0.2
     force_wait_s: float = 0.5
+    cell_check_s: float = 0.25
+    cell_saturated_share: float = 0.005
+    cell_stuck_sd_n: float = 0.01
+    cell_moving_sd_n: float = 1.0
+    cell_negative_n: float = 50.0
+    zero_quiet_sd_n: float = 5.0
+    zero_drift_max_n: float = 10.0
 
     def __post_init__(self) -> None:
         for field in fields(self):
