@@ -139,6 +139,8 @@ class Rep:
     forward_flight: Flight | None
     valid: bool
     reason: str | None
+    #: The rebound's RSI fell more than fatigue_drop_share below the set's best (coaching.py).
+    fatigue: bool = False
 
     @property
     def height_m(self) -> float | None:
@@ -164,6 +166,7 @@ class Rep:
             "forward_flight_s": duration(self.forward_flight),
             "valid": self.valid,
             "reason": self.reason,
+            "fatigue": self.fatigue,
         }
 
 

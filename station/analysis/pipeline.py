@@ -20,6 +20,7 @@ from station.analysis.events import (BodyWeight, Contact, Event, Flight, Landing
                                      jump_height_m)
 from station.analysis.force.buffer import ForceBuffer
 from station.analysis.force.cells import CellWatch
+from station.analysis.force.coaching import FatigueWatch, left_share_pct
 from station.analysis.force.contact import PLATE, ForceContactDetector
 from station.analysis.force.cop import backward_displacement_m, direction_of, mean_cop_y_m
 from station.analysis.force.landing import landing_metrics
@@ -70,6 +71,7 @@ class Pipeline:
         self._weigh_in_short = WeighIn(self.force_rules, self.force_rules.weigh_in_short_s)
         self._late = LateRatings(self.force_rules)
         self._cells = CellWatch(self.force_rules)  # the load cells and the plate's zero
+        self._fatigue = FatigueWatch(self.force_rules)
         self._set_weight_n: float | None = None  # the current set's own, once weighed
         self._detector: ForceContactDetector | None = None  # timing from force alone
         self._refiner: EdgeRefiner | None = None  # its edges moved to the unloaded level
@@ -81,6 +83,7 @@ class Pipeline:
         self._set_weighed = False
         self._set_weight_n = None
         self._late.clear()
+        self._fatigue.new_set()
         self._has_force = False
         self._start_s = 0.0
         self._now_s = 0.0
@@ -261,7 +264,8 @@ class Pipeline:
             return []
         refined_s = self._refined_time_s(touchdown_s)
         if metrics["rating"] is None:  # no body weight yet: rated when the set is weighed
-            self._late.keep(index, touchdown_s, refined_s, *self._landing_samples(touchdown_s, end_s))
+            time_s, fz_n, _ = self._landing_samples(touchdown_s, end_s)
+            self._late.keep(index, touchdown_s, refined_s, time_s, fz_n, {"cop_left_pct": metrics["cop_left_pct"]})
         return [Landing(self._sets, index, refined_s, metrics)]
 
     def _weighed(self, time_s: float, weight_n: float) -> list[Event]:
@@ -394,16 +398,19 @@ class Pipeline:
         return replace(contact, landing=metrics) if metrics else contact
 
     def _landing_samples(self, touchdown_s: float, end_s: float):
-        """(time_s, fz_n) of a landing's window, from its refined touchdown."""
+        """(time_s, fz_n, corners_n) of a landing's window, from its refined touchdown."""
         touchdown_s = self._refined_time_s(touchdown_s)
         window_end_s = min(end_s, touchdown_s + self.force_rules.landing_window_s)
-        time_s, fz_n, _ = self._buffer.between(touchdown_s, window_end_s)
-        return time_s, fz_n
+        return self._buffer.between(touchdown_s, window_end_s)
 
     def _landing_metrics(self, touchdown_s: float, end_s: float) -> dict | None:
-        time_s, fz_n = self._landing_samples(touchdown_s, end_s)
-        return landing_metrics(time_s, fz_n, self._refined_time_s(touchdown_s), self._body_weight_n(end_s),
-                               self.force_rules)
+        time_s, fz_n, corners_n = self._landing_samples(touchdown_s, end_s)
+        metrics = landing_metrics(time_s, fz_n, self._refined_time_s(touchdown_s), self._body_weight_n(end_s),
+                                  self.force_rules)
+        if metrics is not None:  # the COP-based balance (coaching.py), not a per-limb force
+            left_pct = left_share_pct(corners_n, self.force_rules.cop_min_n)
+            metrics["cop_left_pct"] = None if left_pct is None else round(left_pct, 1)
+        return metrics
 
     def _with_displacement(self, flight: Flight) -> Flight:
         """How far back the feet landed, from the centre of pressure; the
@@ -424,6 +431,7 @@ class Pipeline:
         self._set_weighed = False
         self._set_weight_n = None
         self._late.clear()
+        self._fatigue.new_set()
         self._set_reps = self._set_valid_reps = 0
         self._sets += 1
         return [SetStart(self._sets, time_s)]
@@ -444,10 +452,14 @@ class Pipeline:
         return out
 
     def _count(self, reps: list) -> list:
+        out = []
         for rep in reps:
             self._set_reps += 1
             self._set_valid_reps += rep.valid
-        return reps
+            if rep.valid and rep.rebound_contact is not None:
+                rep = replace(rep, fatigue=self._fatigue.rep(rep.rebound_contact.rsi))
+            out.append(rep)
+        return out
 
 
 def analyse(source, rules: TimingRules | None = None, force_rules: ForceRules | None = None,

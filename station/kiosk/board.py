@@ -56,6 +56,7 @@ class LiveBoard:
         self.trace = ForceTrace()
         self._set_reps: list[Rep] = []
         self._ratings: dict[int, str] = {}        # contact index -> rating, this set
+        self._balances: dict[int, float] = {}     # contact index -> cop_left_pct, this set
         self._landing_contact: int | None = None
 
     @property
@@ -148,6 +149,8 @@ class LiveBoard:
 
     def _take_landing(self, contact_index: int, landing: dict) -> None:
         """A rated landing lights the traffic light; its Contact, later, only confirms it."""
+        if landing.get("cop_left_pct") is not None:
+            self._balances[contact_index] = landing["cop_left_pct"]
         if landing.get("rating") is None:
             return
         self._ratings[contact_index] = landing["rating"]
@@ -173,13 +176,14 @@ class LiveBoard:
 
     def _end_set(self, set_end: SetEnd) -> None:
         self.last_set = set_end
-        self.last_totals = SetTotals.of(set_end, self._set_reps, self._ratings)
+        self.last_totals = SetTotals.of(set_end, self._set_reps, self._ratings, self._balances)
         self.set_number = set_end.index + 1
         self.valid_reps = 0
         self.invalid_reps = 0
         self.last_rep = None
         self._set_reps = []
         self._ratings = {}
+        self._balances = {}
         if set_end.ended_by == "step_off":
             self.on_mat = False
 

@@ -38,7 +38,7 @@ RECORDINGS = "recordings"
 #: Events written as rows of the set they happen in.
 ROW_KINDS = {Contact: "contact", Flight: "flight", BodyWeight: "body_weight"}
 LANDING_KEYS = ("peak_force_n", "peak_force_bw", "time_to_peak_s", "loading_rate_bw_per_s",
-                "impact_peak", "softness", "rating")
+                "impact_peak", "softness", "rating", "cop_left_pct")
 
 
 @dataclass
@@ -310,7 +310,7 @@ class SessionLog:
         self.conn.execute(
             "INSERT INTO contacts (set_id, contact_index, start_s, end_s, zone, landed, rsi, "
             "peak_force_n, peak_force_bw, time_to_peak_s, loading_rate_bw_per_s, impact_peak, "
-            "softness, rating) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "softness, rating, cop_left_pct) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (owner.row_id, contact.index, contact.start_s, contact.end_s, _zone(contact),
              int(contact.landed), contact.rsi, *(_landing_value(landing, key) for key in LANDING_KEYS)))
 
@@ -343,12 +343,12 @@ class SessionLog:
         self.conn.execute(
             "INSERT INTO reps (set_id, rep_index, completed_at, back_flight_s, rebound_contact_s, "
             "forward_flight_s, jump_height_m, rsi, landing_peak_force_n, loading_rate_bw_per_s, "
-            "softness, rating, valid, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "softness, rating, valid, reason, fatigue) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (owner.row_id, rep.index, completed_at, _duration(rep.back_flight),
              _duration(rebound), _duration(rep.forward_flight), rep.height_m,
              None if rebound is None else rebound.rsi, landing.get("peak_force_n"),
              landing.get("loading_rate_bw_per_s"), landing.get("softness"), landing.get("rating"),
-             int(rep.valid), rep.reason))
+             int(rep.valid), rep.reason, int(rep.fatigue)))
 
 
 def _zone(contact: Contact) -> str | None:

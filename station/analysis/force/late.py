@@ -27,13 +27,14 @@ class _Unrated:
     touchdown_s: float  # as reported
     time_s: np.ndarray
     fz_n: np.ndarray
+    extra: dict  # metrics that need no body weight (the COP balance)
 
 
 class LateRatings:
     """The current set's landings still waiting for a body weight.
 
         late = LateRatings(ForceRules())
-        late.keep(contact_index, key_s, touchdown_s, time_s, fz_n)
+        late.keep(contact_index, key_s, touchdown_s, time_s, fz_n, extra)
         late.rate(set_index, weight_n)   # -> [Landing(late=True), ...]
     """
 
@@ -42,8 +43,8 @@ class LateRatings:
         self._unrated: list[_Unrated] = []
 
     def keep(self, contact_index: int, key_s: float, touchdown_s: float, time_s: np.ndarray,
-             fz_n: np.ndarray) -> None:
-        self._unrated.append(_Unrated(contact_index, key_s, touchdown_s, time_s, fz_n))
+             fz_n: np.ndarray, extra: dict | None = None) -> None:
+        self._unrated.append(_Unrated(contact_index, key_s, touchdown_s, time_s, fz_n, dict(extra or {})))
 
     def clear(self) -> None:
         self._unrated.clear()
@@ -54,6 +55,7 @@ class LateRatings:
         for landing in self._unrated:
             metrics = landing_metrics(landing.time_s, landing.fz_n, landing.touchdown_s, weight_n, self.rules)
             if metrics is not None:
+                metrics.update(landing.extra)
                 out.append((landing.key_s, Landing(set_index, landing.contact_index, landing.touchdown_s,
                                                    metrics, late=True)))
         self._unrated.clear()

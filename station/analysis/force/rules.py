@@ -95,6 +95,12 @@ class ForceRules:
         the empty plate; reading more than ``zero_drift_max_n`` from zero is
         a drifted zero. 10 N is half the contact floor: beyond it, the
         residual plus noise can reach the provisional threshold.
+    fatigue_drop_share, fatigue_best_reps:
+        A rep whose rebound RSI is more than ``fatigue_drop_share`` (20 %)
+        below the mean of the set's ``fatigue_best_reps`` (2) best RSIs so
+        far is tired (coaching.py): day-to-day RSI varies by some 5-10 %, so
+        a fifth is a real loss, and two best reps keep one lucky jump from
+        setting the bar. Works with or without load cells.
     force_wait_s:
         Live, force frames may arrive a little after mat edges; the pipeline
         waits this long for them before timing from the mat alone.
@@ -130,12 +136,16 @@ class ForceRules:
     cell_negative_n: float = 50.0
     zero_quiet_sd_n: float = 5.0
     zero_drift_max_n: float = 10.0
+    fatigue_drop_share: float = 0.2
+    fatigue_best_reps: int = 2
 
     def __post_init__(self) -> None:
         for field in fields(self):
             value = getattr(self, field.name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
                 raise ValueError(f"{field.name} must be a positive number, not {value!r}")
+        if self.fatigue_drop_share >= 1 or self.fatigue_best_reps != int(self.fatigue_best_reps):
+            raise ValueError("fatigue_drop_share must be below 1 and fatigue_best_reps a whole number")
         if self.weigh_in_short_s > self.weigh_in_s:
             raise ValueError("weigh_in_short_s must not exceed weigh_in_s")
         if self.noise_middle_share > 1:
