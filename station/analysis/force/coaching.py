@@ -63,4 +63,4 @@ class FatigueWatch:
             return False
         best = self.best_rsi()
         self._rsis.append(rsi)
-        return best is not None and rsi < (1 - self.rules.fatigue_drop_share) * best
+        return bool(best is not None and rsi < (1 - self.rules.fatigue_drop_share) * best)
