@@ -45,6 +45,9 @@ class StationLoop:
         #: The levels the source started with (a recording of the run begins with them).
         self.mat_start = start
         self.start_s = start.time_s
+        cell_range_n = getattr(source, "cell_range_n", None)
+        if cell_range_n is not None:  # load cells whose converters' limits are known
+            pipeline.set_cell_range_n(cell_range_n)
         self._send(pipeline.start(start, has_force=source.has_force))
         self._clock_zero = clock()
         self.stop_s = None if duration_s is None else self.start_s + duration_s

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from station.analysis.events import Contact, Event, Flight, Rep, SetEnd, Summary
+from station.analysis.events import Contact, Event, Fault, Flight, Rep, SetEnd, Summary
 
 
 def _ms(seconds: float | None) -> str:
@@ -61,6 +61,8 @@ def render_text(events: list[Event], phases: bool = False) -> str:
             how = "stepped off" if event.ended_by == "step_off" else "end of data"
             lines.append(f"Set {event.index}: {event.valid_reps} valid of {event.reps} reps, "
                          f"{event.start_s:.2f}-{event.end_s:.2f} s ({how})")
+        elif isinstance(event, Fault):
+            lines.append(fault_line(event))
         elif isinstance(event, Summary):
             lines.append(summary_line(event))
     return "\n".join(lines)
@@ -69,3 +71,9 @@ def render_text(events: list[Event], phases: bool = False) -> str:
 def summary_line(summary: Summary) -> str:
     return (f"Total: {summary.valid_reps} valid of {summary.reps} reps, "
             f"{summary.flights} flights in {summary.duration_s:.1f} s")
+
+
+def fault_line(fault: Fault) -> str:
+    """A sensor fault, or its end, at its time on the recording."""
+    what = "FAULT" if fault.active else "fault over"
+    return f"{what} at {fault.time_s:.2f} s ({fault.device}): {fault.message}"

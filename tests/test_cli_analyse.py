@@ -45,7 +45,7 @@ def test_json_rep_lines_have_the_documented_fields(two_reps):
                if e["type"] == "rep")
     assert rep == {"type": "rep", "index": 1, "set": 1, "back_flight": 1, "rebound_contact": 2,
                    "forward_flight": 2, "back_flight_s": 0.3, "rebound_contact_s": 0.2,
-                   "forward_flight_s": 0.35, "valid": True, "reason": None}
+                   "forward_flight_s": 0.35, "valid": True, "reason": None, "fatigue": False}
 
 
 def test_the_text_output_is_a_table_of_reps_and_a_total(two_reps):

@@ -69,16 +69,21 @@ class Landing:
     begins is reported later, when it ends, with the same ``landing``; this
     early copy is what lets the screen rate a landing while the athlete is
     still on the mat. ``contact_index`` is that contact's index.
+
+    ``late``: the landing came before its set had a body weight, and is
+    reported again, rated, once the set was weighed; it replaces the
+    unrated copy (and the contact's ``landing``, if that was reported).
     """
 
     set_index: int
     contact_index: int
     touchdown_s: float
     landing: dict
+    late: bool = False
 
     def to_json(self) -> dict:
         return {"type": "landing", "set": self.set_index, "contact": self.contact_index,
-                "touchdown_s": _time(self.touchdown_s), "landing": self.landing}
+                "touchdown_s": _time(self.touchdown_s), "landing": self.landing, "late": self.late}
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +139,8 @@ class Rep:
     forward_flight: Flight | None
     valid: bool
     reason: str | None
+    #: The rebound's RSI fell more than fatigue_drop_share below the set's best (coaching.py).
+    fatigue: bool = False
 
     @property
     def height_m(self) -> float | None:
@@ -159,6 +166,7 @@ class Rep:
             "forward_flight_s": duration(self.forward_flight),
             "valid": self.valid,
             "reason": self.reason,
+            "fatigue": self.fatigue,
         }
 
 

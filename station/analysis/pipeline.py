@@ -16,12 +16,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from station.analysis.events import BodyWeight, Contact, Event, Flight, Landing, SetEnd, SetStart, Summary
+from station.analysis.events import (BodyWeight, Contact, Event, Flight, Landing, SetEnd, SetStart, Summary,
+                                     jump_height_m)
 from station.analysis.force.buffer import ForceBuffer
+from station.analysis.force.cells import CellWatch
+from station.analysis.force.coaching import FatigueWatch, left_share_pct
 from station.analysis.force.contact import PLATE, ForceContactDetector
 from station.analysis.force.cop import backward_displacement_m, direction_of, mean_cop_y_m
 from station.analysis.force.landing import landing_metrics
+from station.analysis.force.late import LateRatings
 from station.analysis.force.mat_check import MatCheck
+from station.analysis.force.refine import EdgeRefiner
 from station.analysis.force.rules import ForceRules, check_landing_window
 from station.analysis.force.weigh_in import QuietWindow, WeighIn
 from station.analysis.mat import MatTracker, Transition
@@ -63,12 +68,22 @@ class Pipeline:
         self._pending: list[Event] = []  # decided while feeding force, not yet returned
         self._buffer = ForceBuffer(FORCE_KEEP_S)
         self._weigh_in = WeighIn(self.force_rules)
+        self._weigh_in_short = WeighIn(self.force_rules, self.force_rules.weigh_in_short_s)
+        self._late = LateRatings(self.force_rules)
+        self._cells = CellWatch(self.force_rules)  # the load cells and the plate's zero
+        self._fatigue = FatigueWatch(self.force_rules)
+        self._set_weight_n: float | None = None  # the current set's own, once weighed
         self._detector: ForceContactDetector | None = None  # timing from force alone
+        self._refiner: EdgeRefiner | None = None  # its edges moved to the unloaded level
+        self._empty_since_s: float | None = None  # force alone: the plate empty since then
         self._plate: tuple[ForceContactDetector, MatTracker] | None = None  # checking the mat
         self._check: MatCheck | None = None
         self._stuck: StuckMat | None = None  # a mat alone, watched for sticking
         self._weights_seen = 0
         self._set_weighed = False
+        self._set_weight_n = None
+        self._late.clear()
+        self._fatigue.new_set()
         self._has_force = False
         self._start_s = 0.0
         self._now_s = 0.0
@@ -145,8 +160,13 @@ class Pipeline:
             return
         self._buffer.append(block)
         self._weigh_in.feed(block.time_s, block.fz_n)
+        self._weigh_in_short.feed(block.time_s, block.fz_n)
+        self._cells.feed(block.time_s, block.fz_n, block.corners_n)
         if self._mat is None:  # timing from force alone starts with its first sample
             self._detector = ForceContactDetector(self.force_rules, self._buffer, float(block.fz_n[0]))
+            self._refiner = EdgeRefiner(self.force_rules, self._buffer, self.rules.step_off_s)
+            if not self._detector.contact:
+                self._empty_since_s = float(block.time_s[0])
             self._pending += self._begin(MatStart(float(block.time_s[0]), {PLATE: self._detector.contact}))
         if self._detector is not None:
             for edge in self._detector.feed(block.time_s, block.fz_n):
@@ -242,7 +262,23 @@ class Pipeline:
         self._landing_sent = touchdown_s, metrics
         if not metrics:
             return []
-        return [Landing(self._sets, index, touchdown_s, metrics)]
+        refined_s = self._refined_time_s(touchdown_s)
+        if metrics["rating"] is None:  # no body weight yet: rated when the set is weighed
+            time_s, fz_n, _ = self._landing_samples(touchdown_s, end_s)
+            self._late.keep(index, touchdown_s, refined_s, time_s, fz_n, {"cop_left_pct": metrics["cop_left_pct"]})
+        return [Landing(self._sets, index, refined_s, metrics)]
+
+    def _weighed(self, time_s: float, weight_n: float) -> list[Event]:
+        """The set has its body weight: it, then its landings rated late."""
+        self._set_weighed = True
+        self._set_weight_n = weight_n
+        out: list[Event] = [BodyWeight(self._sets, time_s, weight_n)]
+        for key_s, landing in self._late.rate(self._sets, weight_n):
+            if self._landing_sent is not None and self._landing_sent[0] == key_s:
+                # Its contact is still going on: it ends with these numbers.
+                self._landing_sent = key_s, landing.landing
+            out.append(landing)
+        return out
 
     def _side_decisions(self, limit_s: float) -> list[tuple[float, object]]:
         side = []
@@ -250,7 +286,7 @@ class Pipeline:
         while self._weights_seen < len(quiet) and quiet[self._weights_seen].end_s <= limit_s:
             side.append((quiet[self._weights_seen].end_s, quiet[self._weights_seen]))
             self._weights_seen += 1
-        for watcher in (self._check, self._stuck):
+        for watcher in (self._check, self._stuck, self._cells if self._has_force else None):
             if watcher is not None:
                 side += watcher.decide(limit_s)
         return sorted(side, key=lambda item: item[0])
@@ -259,38 +295,92 @@ class Pipeline:
         if isinstance(event, QuietWindow):  # the set's first quiet second weighs it
             if self._set_start_s is None or self._set_weighed or event.start_s < self._set_start_s:
                 return []
-            self._set_weighed = True
-            return [BodyWeight(self._sets, event.end_s, event.weight_n)]
+            return self._weighed(event.end_s, event.weight_n)
         return [event]
 
     # -- events ------------------------------------------------------------
 
     def _handle(self, items: list) -> list[Event]:
         out = []
+        flights = {item.takeoff_s: self._refined_flight(item) for item in items if isinstance(item, Flight)}
         for item in items:
             if isinstance(item, Contact):
                 if item.landed and self._has_force and self._set_start_s is not None:
                     # Ended before its landing window: the landing is final now.
                     end_s = item.end_s if item.end_s is not None else self._now_s
                     out += self._landing_event(item.index, item.start_s, end_s)
-                item = self._with_landing(item)
+                item = self._refined_contact(self._with_landing(item), flights.get(item.end_s))
                 self._reps.contact(item)
                 out.append(item)
             elif isinstance(item, Flight):
-                item = self._with_displacement(item)
+                item = self._with_displacement(flights[item.takeoff_s])
                 self._flights += 1
                 out.append(item)
                 out += self._count(self._reps.flight(item))
             elif isinstance(item, SteppedOff):
-                out += self._close_set(item.time_s, "step_off", "stepped off")
+                self._empty_since_s = item.time_s
+                out += self._close_set(self._refined_takeoff_s(item.time_s), "step_off", "stepped off")
             elif isinstance(item, SetStarted):
-                out += self._open_set(item.time_s)
+                time_s = item.time_s
+                if self._refiner is not None and self._empty_since_s is not None:
+                    time_s = self._refiner.touchdown(self._empty_since_s, time_s)
+                out += self._open_set(time_s)
         return out
 
+    # -- force alone: edges at the unloaded level (refine.py) --------------
+
+    def _refined_flight(self, flight: Flight) -> Flight:
+        if self._refiner is None:
+            return flight
+        takeoff_s, landing_s = self._refiner.flight(flight.takeoff_s, flight.landing_s)
+        return replace(flight, takeoff_s=takeoff_s, landing_s=landing_s)
+
+    def _refined_takeoff_s(self, takeoff_s: float) -> float:
+        return takeoff_s if self._refiner is None else self._refiner.takeoff(takeoff_s)
+
+    def _refined_time_s(self, time_s: float) -> float:
+        return time_s if self._refiner is None else self._refiner.time(time_s)
+
+    def _refined_contact(self, contact: Contact, flight: Flight | None) -> Contact:
+        if self._refiner is None:
+            return contact
+        start_s = self._refiner.time(contact.start_s)
+        end_s = None if contact.end_s is None else self._refined_takeoff_s(contact.end_s)
+        rsi = contact.rsi
+        if rsi is not None and flight is not None and end_s > start_s:
+            rsi = jump_height_m(flight.duration_s) / (end_s - start_s)
+        return replace(contact, start_s=start_s, end_s=end_s, rsi=rsi)
+
+    def set_cell_range_n(self, cell_range_n) -> None:
+        """Each load cell's (lowest, highest) force its converter can read, in
+        newtons (from the front-end's calibration), so a saturated cell is
+        seen; before the first force sample."""
+        self._cells = CellWatch(self.force_rules, cell_range_n)
+
+    @property
+    def active_faults(self) -> list:
+        """The sensor faults in force now (the mat's and the plate's)."""
+        faults = list(self._cells.active.values())
+        if self._check is not None and self._check.active is not None:
+            faults.insert(0, self._check.active)
+        return faults
+
+    def set_body_mass_kg(self, body_mass_kg: float | None) -> None:
+        """The athlete on the plate is known (the roster's body mass): their
+        weight stands in until the set's own weigh-in; None: nobody known."""
+        self._known_weight_n = None if body_mass_kg is None else body_mass_kg * G_M_PER_S2
+
     def _body_weight_n(self, until_s: float) -> float | None:
+        """The set's own weight; else the known athlete's; else the last measured."""
         since_s = self._set_start_s if self._set_start_s is not None else self._start_s
-        weight_n = self._weigh_in.weight_n(since_s, until_s)
-        return weight_n if weight_n is not None else self._known_weight_n
+        own = self._weigh_in.first_n(since_s, until_s)
+        if own is not None:
+            return own.weight_n
+        if self._set_weight_n is not None:
+            return self._set_weight_n
+        if self._known_weight_n is not None:
+            return self._known_weight_n
+        return self._weigh_in.weight_n(since_s, until_s)
 
     def _with_landing(self, contact: Contact) -> Contact:
         """Landing metrics for a contact whose start is known, from force."""
@@ -307,10 +397,20 @@ class Pipeline:
             metrics.update(softness=None, rating=None)
         return replace(contact, landing=metrics) if metrics else contact
 
-    def _landing_metrics(self, touchdown_s: float, end_s: float) -> dict | None:
+    def _landing_samples(self, touchdown_s: float, end_s: float):
+        """(time_s, fz_n, corners_n) of a landing's window, from its refined touchdown."""
+        touchdown_s = self._refined_time_s(touchdown_s)
         window_end_s = min(end_s, touchdown_s + self.force_rules.landing_window_s)
-        time_s, fz_n, _ = self._buffer.between(touchdown_s, window_end_s)
-        return landing_metrics(time_s, fz_n, touchdown_s, self._body_weight_n(end_s), self.force_rules)
+        return self._buffer.between(touchdown_s, window_end_s)
+
+    def _landing_metrics(self, touchdown_s: float, end_s: float) -> dict | None:
+        time_s, fz_n, corners_n = self._landing_samples(touchdown_s, end_s)
+        metrics = landing_metrics(time_s, fz_n, self._refined_time_s(touchdown_s), self._body_weight_n(end_s),
+                                  self.force_rules)
+        if metrics is not None:  # the COP-based balance (coaching.py), not a per-limb force
+            left_pct = left_share_pct(corners_n, self.force_rules.cop_min_n)
+            metrics["cop_left_pct"] = None if left_pct is None else round(left_pct, 1)
+        return metrics
 
     def _with_displacement(self, flight: Flight) -> Flight:
         """How far back the feet landed, from the centre of pressure; the
@@ -329,12 +429,20 @@ class Pipeline:
     def _open_set(self, time_s: float) -> list[Event]:
         self._set_start_s = time_s
         self._set_weighed = False
+        self._set_weight_n = None
+        self._late.clear()
+        self._fatigue.new_set()
         self._set_reps = self._set_valid_reps = 0
         self._sets += 1
         return [SetStart(self._sets, time_s)]
 
     def _close_set(self, end_s: float, ended_by: str, why: str) -> list[Event]:
         out = self._count(self._reps.end_set(why))
+        if self._has_force and not self._set_weighed:
+            # No quiet second in the whole set: its first quiet short window.
+            short = self._weigh_in_short.first_n(self._set_start_s, end_s)
+            if short is not None:
+                out += self._weighed(short.end_s, short.weight_n)
         weight_n = self._body_weight_n(end_s)
         if weight_n is not None:
             self._last_weight_n = weight_n
@@ -344,10 +452,14 @@ class Pipeline:
         return out
 
     def _count(self, reps: list) -> list:
+        out = []
         for rep in reps:
             self._set_reps += 1
             self._set_valid_reps += rep.valid
-        return reps
+            if rep.valid and rep.rebound_contact is not None:
+                rep = replace(rep, fatigue=self._fatigue.rep(rep.rebound_contact.rsi))
+            out.append(rep)
+        return out
 
 
 def analyse(source, rules: TimingRules | None = None, force_rules: ForceRules | None = None,

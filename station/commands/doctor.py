@@ -16,6 +16,9 @@ from station.log.storage import data_dir_for
 from station.service import checks
 from station.service.checks import NOTE, OK, PROBLEM
 
+#: How long `station doctor` watches the load cells for a fault.
+CELL_CHECK_S = 1.0
+
 
 def add_parser(subparsers) -> None:
     doctor = subparsers.add_parser("doctor", help="check the hardware and the config")
@@ -53,19 +56,46 @@ def check_serial() -> list[tuple[str, str]]:
     return lines
 
 
-def check_frontend(config) -> tuple[str, str]:
-    from station.commands.calibrate_device import wait_connected
+def check_frontend(config, data_dir=None) -> list[tuple[str, str]]:
+    from station.commands.calibrate_device import counts_reader, wait_connected
     from station.sources.loadcell.link import FrontEndLink
     link = FrontEndLink(config.frontend.port or None, rate_hz=config.frontend.rate_hz)
     link.start()
     try:
         if not wait_connected(link):
-            return PROBLEM, f"load-cell front-end: {link.problem or 'no answer'}"
+            return [(PROBLEM, f"load-cell front-end: {link.problem or 'no answer'}")]
         identity = link.identity
-        return OK, (f"load-cell front-end: {identity.name}, firmware {identity.firmware}, "
-                    f"serial {identity.serial}, {link.rate_hz} samples/s per cell")
+        lines = [(OK, (f"load-cell front-end: {identity.name}, firmware {identity.firmware}, "
+                       f"serial {identity.serial}, {link.rate_hz} samples/s per cell"))]
+        try:
+            counts = counts_reader(link)(CELL_CHECK_S)
+        except UserError as error:
+            return lines + [(PROBLEM, f"load cells: {error}")]
+        return lines + check_cells_live(counts, link.rate_hz, config, data_dir)
     finally:
         link.close()
+
+
+def check_cells_live(counts, rate_hz: float, config, data_dir) -> list[tuple[str, str]]:
+    """The running station's own sensor-fault analysis over a second of the
+    cells (station/analysis/force/cells.py)."""
+    import numpy as np
+    from station.analysis.force.cells import CellWatch
+    from station.sources.loadcell.calibration import calibration_path, default_data_dir, load_calibration
+    from station.sources.loadcell.protocol import COUNT_MAX, COUNT_MIN
+    try:
+        calibration = load_calibration(calibration_path(data_dir or default_data_dir()))
+    except UserError:
+        return []  # the calibration line says what is wrong with it
+    corners_n = calibration.to_newtons(counts)
+    limits = calibration.to_newtons(np.array([[COUNT_MIN] * 4, [COUNT_MAX] * 4]))
+    watch = CellWatch(config.force, [(min(limits[:, cell]), max(limits[:, cell])) for cell in range(4)])
+    time_s = np.arange(len(corners_n)) / rate_hz
+    watch.feed(time_s, corners_n.sum(axis=1), corners_n)
+    faults = watch.active.values()
+    if not faults:
+        return [(OK, f"load cells: all four read normally over {len(counts) / rate_hz:.1f} s")]
+    return [(PROBLEM, f"load cells: {fault.message}") for fault in faults]
 
 
 def check_calibration(data_dir) -> tuple[str, str]:
@@ -95,7 +125,7 @@ def doctor(args, say=print) -> int:
     results = [(status, line), check_gpio(), *check_serial()]
     data_dir = args.data_dir if config is None else data_dir_for(args, config)
     if config is not None and "frontend" in (config.sources.mat_kind, config.sources.force_kind):
-        results += [check_frontend(config), check_calibration(data_dir)]
+        results += [*check_frontend(config, data_dir), check_calibration(data_dir)]
     results.append(check_disk(data_dir))
     if config is not None:
         from station.identity.check import check_tag_reader

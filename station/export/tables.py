@@ -59,7 +59,8 @@ def reps_table(selection: Selection) -> Table:
                ("softness", sql_number("r.softness", PLACES["softness"])),
                ("rating", sql_text("r.rating")),
                ("valid", sql_integer("r.valid")),
-               ("reason", sql_text("r.reason"))]
+               ("reason", sql_text("r.reason")),
+               ("fatigue", sql_integer("r.fatigue"))]
     body = (f"FROM reps r JOIN sets s ON s.id = r.set_id JOIN sessions se ON se.id = s.session_id "
             f"LEFT JOIN athletes a ON a.id = s.athlete_id WHERE {where} "
             f"ORDER BY s.session_id, s.set_index, r.rep_index")
@@ -87,12 +88,12 @@ def phases_table(selection: Selection) -> Table:
                         sql_number("c.time_to_peak_s", seconds),
                         sql_number("c.loading_rate_bw_per_s", places["bw_per_s"]),
                         sql_integer("c.impact_peak"), sql_number("c.softness", places["softness"]),
-                        sql_text("c.rating")])
+                        sql_text("c.rating"), sql_number("c.cop_left_pct", 1)])
     flight = sql_line([sql_integer("f.flight_index"), sql_number("f.takeoff_s", seconds),
                        sql_number("f.landing_s", seconds),
                        sql_number("f.landing_s - f.takeoff_s", seconds), "''",
                        sql_text("f.direction"), sql_number("f.displacement_m", places["m"]),
-                       *["''"] * 9])
+                       *["''"] * 10])
     sql = f"""WITH chosen AS MATERIALIZED (
         SELECT s.id, s.session_id, s.set_index, {prefix} AS prefix
         FROM sets s LEFT JOIN athletes a ON a.id = s.athlete_id WHERE {where})
@@ -110,7 +111,7 @@ def phases_table(selection: Selection) -> Table:
 PHASES_HEADER = ["athlete_id", "athlete", "session_id", "set_index", "kind", "phase_index",
                  "start_s", "end_s", "duration_s", "zone", "direction", "displacement_m", "landed",
                  "rsi", "peak_force_n", "peak_force_bw", "time_to_peak_s", "loading_rate_bw_per_s",
-                 "impact_peak", "softness", "rating"]
+                 "impact_peak", "softness", "rating", "cop_left_pct"]
 
 
 def sessions_table(selection: Selection) -> Table:

@@ -49,12 +49,14 @@ class LiveBoard:
         self.weighed_at_s: float | None = None
         self.landing: dict | None = None          # the last rated landing's metrics
         self.landing_changed_at = 0
-        self.fault: Fault | None = None           # the sensor fault in force, if any
+        self.fault: Fault | None = None           # the latest sensor fault in force, if any
+        self.faults: dict[str, Fault] = {}        # every sensor fault in force, by device
         self.device_problem: str | None = None    # a device unplugged or silent, from the loop
         self.banners: list[tuple[str, str]] = []
         self.trace = ForceTrace()
         self._set_reps: list[Rep] = []
         self._ratings: dict[int, str] = {}        # contact index -> rating, this set
+        self._balances: dict[int, float] = {}     # contact index -> cop_left_pct, this set
         self._landing_contact: int | None = None
 
     @property
@@ -85,8 +87,7 @@ class LiveBoard:
         shown = list(self.banners)
         if self.device_problem is not None:
             shown.append(("device", self.device_problem))
-        if self.fault is not None:
-            shown.append(("fault", self.fault.message))
+        shown += [("fault", fault.message) for fault in self.faults.values()]
         if self.simulated:
             shown.append(("simulated", "Simulated data: not a real athlete."))
         return sorted(shown, key=lambda banner: _urgency(banner[0]))
@@ -123,7 +124,11 @@ class LiveBoard:
                 self.body_weight_n = event.body_weight_n
                 self.weighed_at_s = event.time_s
             case Fault():
-                self.fault = event if event.active else None
+                if event.active:
+                    self.faults[event.device] = event
+                else:
+                    self.faults.pop(event.device, None)
+                self.fault = next(reversed(self.faults.values()), None)
             case Rep():
                 self._add_rep(event)
             case SetEnd():
@@ -144,6 +149,8 @@ class LiveBoard:
 
     def _take_landing(self, contact_index: int, landing: dict) -> None:
         """A rated landing lights the traffic light; its Contact, later, only confirms it."""
+        if landing.get("cop_left_pct") is not None:
+            self._balances[contact_index] = landing["cop_left_pct"]
         if landing.get("rating") is None:
             return
         self._ratings[contact_index] = landing["rating"]
@@ -169,13 +176,14 @@ class LiveBoard:
 
     def _end_set(self, set_end: SetEnd) -> None:
         self.last_set = set_end
-        self.last_totals = SetTotals.of(set_end, self._set_reps, self._ratings)
+        self.last_totals = SetTotals.of(set_end, self._set_reps, self._ratings, self._balances)
         self.set_number = set_end.index + 1
         self.valid_reps = 0
         self.invalid_reps = 0
         self.last_rep = None
         self._set_reps = []
         self._ratings = {}
+        self._balances = {}
         if set_end.ended_by == "step_off":
             self.on_mat = False
 

@@ -28,6 +28,10 @@ def render(surface: pygame.Surface, board: LiveBoard, fonts: TextCache) -> list[
                   bottomright=(page.width - page.margin_x, page.u(11)))
     if totals is None:
         return page.rects
+    coaching = coaching_line(totals)
+    if coaching:
+        page.text(coaching, page.u(2.5), LABEL, page.width - 2 * page.margin_x,
+                  topleft=(page.margin_x, page.u(11.5)))
     _tiles(page, totals)
     chart_pct = 26 if totals.last_reason is None else 14
     chart = pygame.Rect(page.margin_x, page.u(70), page.width - 2 * page.margin_x, page.u(chart_pct))
@@ -83,3 +87,15 @@ def _landings(page: Page, box: pygame.Rect, totals: SetTotals) -> None:
                   midtop=(middle, top))
         # From the cap height, not the text's bottom: round digits dip below the baseline.
         page.text(rating.upper(), word_cap, LABEL, third - page.u(1), midtop=(middle, top + cap + page.u(2)))
+
+
+def coaching_line(totals: SetTotals) -> str:
+    """The set's coaching cues in one line ("" without any): fatigue, and the
+    landings' balance from the centre of pressure (not a per-limb measure)."""
+    parts = []
+    if totals.tired_from_rep is not None:
+        parts.append(f"Tired from rep {totals.tired_from_rep}: RSI well below the set's best")
+    if totals.mean_cop_left_pct is not None:
+        parts.append(f"COP balance {totals.mean_cop_left_pct:.0f} % left / "
+                     f"{100 - totals.mean_cop_left_pct:.0f} % right (centre of pressure, not per leg)")
+    return "   ·   ".join(parts)

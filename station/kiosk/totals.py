@@ -54,10 +54,16 @@ class SetTotals:
     ratings_n: dict[str, int]
     bars: tuple[RepBar, ...]
     last_reason: str | None = None
+    #: The first rep marked ``fatigue`` (its index in the set, from 1), or None.
+    tired_from_rep: int | None = None
+    #: The mean of the landings' ``cop_left_pct``: a COP measure, not per limb.
+    mean_cop_left_pct: float | None = None
 
     @classmethod
-    def of(cls, set_end: SetEnd, reps: list[Rep], ratings: dict[int, str]) -> "SetTotals":
-        """Totals of the set ``set_end`` closed, from its reps and its landings' ratings."""
+    def of(cls, set_end: SetEnd, reps: list[Rep], ratings: dict[int, str],
+           balances: dict[int, float] | None = None) -> "SetTotals":
+        """Totals of the set ``set_end`` closed, from its reps, its landings'
+        ratings and their COP balances (contact index -> cop_left_pct)."""
         valid = [rep for rep in reps if rep.valid]
         heights_m = [rep.height_m for rep in valid if rep.height_m is not None]
         rebounds_s = [rep.rebound_contact.duration_s for rep in valid
@@ -69,6 +75,8 @@ class SetTotals:
             best_rebound_s=min(rebounds_s, default=None), mean_rebound_s=_mean(rebounds_s),
             ratings_n=counts, bars=tuple(rep_bar(rep, ratings) for rep in reps),
             last_reason=reps[-1].reason if reps and not reps[-1].valid else None,
+            tired_from_rep=next((n for n, rep in enumerate(reps, 1) if rep.fatigue), None),
+            mean_cop_left_pct=_mean(list((balances or {}).values())),
         )
 
 

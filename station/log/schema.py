@@ -132,4 +132,12 @@ MIGRATIONS = [
         PRIMARY KEY (export_id, athlete_id)
     );
     """,
+    # Coaching from the numbers (docs/landing.md, "Coaching"): each landing's
+    # share of force on the left half of the plate, from the centre of
+    # pressure (a one-plate measure, not per limb), and reps whose RSI fell
+    # well below the set's best (NULL: logged before this column existed).
+    """
+    ALTER TABLE contacts ADD COLUMN cop_left_pct REAL;
+    ALTER TABLE reps ADD COLUMN fatigue INTEGER;
+    """,
 ]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from station.analysis.events import BodyWeight, Contact, Flight, Rep, SetEnd, SetStart, Summary
+from station.analysis.events import BodyWeight, Contact, Fault, Flight, Landing, Rep, SetEnd, SetStart, Summary
 from station.log.db import iso_utc, transaction
 from station.log.raw import RawRecorder
 from station.log.space import DiskGuard, free_bytes_of
@@ -38,7 +38,7 @@ RECORDINGS = "recordings"
 #: Events written as rows of the set they happen in.
 ROW_KINDS = {Contact: "contact", Flight: "flight", BodyWeight: "body_weight"}
 LANDING_KEYS = ("peak_force_n", "peak_force_bw", "time_to_peak_s", "loading_rate_bw_per_s",
-                "impact_peak", "softness", "rating")
+                "impact_peak", "softness", "rating", "cop_left_pct")
 
 
 @dataclass
@@ -50,6 +50,8 @@ class _Set:
     reps: int = 0
     row_id: int | None = None  # once its row is committed
     recording_path: str | None = None
+    #: contact index -> the rep whose rebound it was, for landings rated late
+    rep_of_contact: dict[int, int] | None = None
 
 
 class SessionLog:
@@ -120,10 +122,25 @@ class SessionLog:
             current = self._set
             if current is not None:
                 self._queue.append((ROW_KINDS[type(event)], current, event))
+        elif isinstance(event, Fault):
+            # Sensor faults go to the station's log (the journal), for whoever mends the plate.
+            if event.active:
+                LOG.warning("sensor fault (%s): %s", event.device, event.message)
+            else:
+                LOG.info("sensor fault over (%s): %s", event.device, event.message)
+        elif isinstance(event, Landing) and event.late:
+            late_set = self._sets.get(event.set_index)
+            if late_set is not None:
+                self._queue.append(("late_landing", late_set, event))
+                self._flush()  # a rating the screen now shows: kept like a rep
         elif isinstance(event, Rep):
             rep_set = self._sets.get(event.set_index, self._set)
             if rep_set is not None:
                 rep_set.reps += 1
+                if event.rebound_contact is not None:
+                    if rep_set.rep_of_contact is None:
+                        rep_set.rep_of_contact = {}
+                    rep_set.rep_of_contact[event.rebound_contact.index] = event.index
                 self._queue.append(("rep", rep_set, event, iso_utc(self.wall_clock())))
         if isinstance(event, COMMIT_ON):
             self._flush()
@@ -293,7 +310,7 @@ class SessionLog:
         self.conn.execute(
             "INSERT INTO contacts (set_id, contact_index, start_s, end_s, zone, landed, rsi, "
             "peak_force_n, peak_force_bw, time_to_peak_s, loading_rate_bw_per_s, impact_peak, "
-            "softness, rating) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "softness, rating, cop_left_pct) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (owner.row_id, contact.index, contact.start_s, contact.end_s, _zone(contact),
              int(contact.landed), contact.rsi, *(_landing_value(landing, key) for key in LANDING_KEYS)))
 
@@ -304,18 +321,34 @@ class SessionLog:
             (owner.row_id, flight.index, flight.takeoff_s, flight.landing_s, flight.direction,
              flight.displacement_m))
 
+    def _write_late_landing(self, owner: _Set, event: Landing) -> None:
+        """A landing rated once its set was weighed: its contact's row, and
+        its rep's, if they are written already (if not, they will carry it)."""
+        landing = event.landing
+        self.conn.execute(
+            "UPDATE contacts SET " + ", ".join(f"{key} = ?" for key in LANDING_KEYS) +
+            " WHERE set_id = ? AND contact_index = ?",
+            (*(_landing_value(landing, key) for key in LANDING_KEYS), owner.row_id, event.contact_index))
+        rep_index = (owner.rep_of_contact or {}).get(event.contact_index)
+        if rep_index is not None:
+            self.conn.execute(
+                "UPDATE reps SET landing_peak_force_n = ?, loading_rate_bw_per_s = ?, softness = ?, "
+                "rating = ? WHERE set_id = ? AND rep_index = ?",
+                (landing.get("peak_force_n"), landing.get("loading_rate_bw_per_s"), landing.get("softness"),
+                 landing.get("rating"), owner.row_id, rep_index))
+
     def _write_rep(self, owner: _Set, rep: Rep, completed_at: str) -> None:
         rebound = rep.rebound_contact
         landing = (rebound.landing if rebound is not None else None) or {}
         self.conn.execute(
             "INSERT INTO reps (set_id, rep_index, completed_at, back_flight_s, rebound_contact_s, "
             "forward_flight_s, jump_height_m, rsi, landing_peak_force_n, loading_rate_bw_per_s, "
-            "softness, rating, valid, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "softness, rating, valid, reason, fatigue) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (owner.row_id, rep.index, completed_at, _duration(rep.back_flight),
              _duration(rebound), _duration(rep.forward_flight), rep.height_m,
              None if rebound is None else rebound.rsi, landing.get("peak_force_n"),
              landing.get("loading_rate_bw_per_s"), landing.get("softness"), landing.get("rating"),
-             int(rep.valid), rep.reason))
+             int(rep.valid), rep.reason, int(rep.fatigue)))
 
 
 def _zone(contact: Contact) -> str | None:

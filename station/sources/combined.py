@@ -35,6 +35,11 @@ class CombinedSource:
         """The first device problem of either source, for the screen."""
         return getattr(self.mat, "problem", None) or getattr(self.force, "problem", None)
 
+    @property
+    def cell_range_n(self):
+        """The load cells' converter limits in newtons, if the force source knows them."""
+        return getattr(self.force, "cell_range_n", None)
+
     def start(self) -> MatStart:
         start = self.mat.start()
         self.force.start()

@@ -22,11 +22,15 @@ class ForceBuffer:
         self.keep_s = keep_s
         self._blocks: deque[ForceBlock] = deque()
         self.horizon_s = -np.inf  # the time of the newest sample
+        self.period_s = 0.001  # the sample period, from the first block that shows it
+        self._period_known = False
 
     def append(self, block: ForceBlock) -> None:
         if len(block.time_s) == 0:
             return
         self._blocks.append(block)
+        if not self._period_known and len(block.time_s) > 1:
+            self.period_s, self._period_known = float(np.median(np.diff(block.time_s))), True
         self.horizon_s = float(block.time_s[-1])
         while self._blocks and self._blocks[0].time_s[-1] < self.horizon_s - self.keep_s:
             self._blocks.popleft()

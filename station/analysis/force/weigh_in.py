@@ -1,12 +1,16 @@
 """Body weight from quiet standing.
 
 Body weight is the mean force over ``weigh_in_s`` (1 s) of quiet standing
-(Owen 2014): the window's SD must be at most ``weigh_in_max_sd_n`` (VALD
-rejects SD > 2 kg-equivalent) and its mean at least ``weigh_in_min_n``.
-Windows start every quarter of ``weigh_in_s`` from the first sample, so the
-windows, and which are quiet, do not depend on how the samples arrive. The
-weight of a set is its first quiet window: a new set (someone stepped on) is
-weighed afresh, and until it is, the last weight measured stands in.
+(Owen 2014): the window's mean must be at least ``weigh_in_min_n`` and its
+SD at most ``weigh_in_max_sd_n`` or ``weigh_in_max_sd_share`` of the mean,
+whichever is larger (VALD rejects SD > 2 kg-equivalent; a limit that scales
+with the weight treats a heavy athlete's sway like a light one's). Windows
+start every quarter of the window from the first sample, so the windows,
+and which are quiet, do not depend on how the samples arrive. The weight of
+a set is its first quiet window: a new set (someone stepped on) is weighed
+afresh. A set with no quiet second at all takes its first quiet
+``weigh_in_short_s`` window when it ends (the pipeline asks a second
+``WeighIn`` with that window).
 """
 
 from __future__ import annotations
@@ -28,12 +32,17 @@ class QuietWindow:
     weight_n: float
 
 
+def max_sd_n(mean_n: float, rules: ForceRules) -> float:
+    """The largest SD of a quiet window with this mean."""
+    return max(rules.weigh_in_max_sd_n, rules.weigh_in_max_sd_share * mean_n)
+
+
 def quiet_mean_n(fz_n: np.ndarray, rules: ForceRules) -> float | None:
     """The mean of ``fz_n`` if it is quiet standing, else None."""
     if len(fz_n) == 0:
         return None
     mean_n = float(fz_n.mean())
-    if mean_n < rules.weigh_in_min_n or float(fz_n.std()) > rules.weigh_in_max_sd_n:
+    if mean_n < rules.weigh_in_min_n or float(fz_n.std()) > max_sd_n(mean_n, rules):
         return None
     return mean_n
 
@@ -46,10 +55,11 @@ class WeighIn:
         weigh_in.weight_n(since_s=set_start_s, until_s=now_s)   # or None
     """
 
-    def __init__(self, rules: ForceRules) -> None:
+    def __init__(self, rules: ForceRules, window_s: float | None = None) -> None:
         self.rules = rules
+        self.window_s = rules.weigh_in_s if window_s is None else window_s
         self.quiet: list[QuietWindow] = []
-        self._step_s = rules.weigh_in_s / 4
+        self._step_s = self.window_s / 4
         self._origin_s: float | None = None
         self._next = 0  # the next window to judge
         self._time_s = np.empty(0)
@@ -67,7 +77,7 @@ class WeighIn:
         self._fz_n = np.concatenate((self._fz_n, fz_n))
         while True:
             start_s = self._origin_s + self._next * self._step_s
-            end_s = start_s + self.rules.weigh_in_s
+            end_s = start_s + self.window_s
             if self._time_s[-1] < end_s:
                 break
             inside = (self._time_s >= start_s) & (self._time_s < end_s)
@@ -77,12 +87,21 @@ class WeighIn:
             self._time_s, self._fz_n = self._time_s[keep], self._fz_n[keep]
 
     def _judge(self, start_s: float, end_s: float, fz_n: np.ndarray) -> None:
-        expected = self.rules.weigh_in_s / (self._period_s or 0.001)
+        expected = self.window_s / (self._period_s or 0.001)
         if len(fz_n) < MIN_COVERAGE * expected:
             return
         weight_n = quiet_mean_n(fz_n, self.rules)
         if weight_n is not None:
             self.quiet.append(QuietWindow(start_s, end_s, weight_n))
+
+    def first_n(self, since_s: float, until_s: float) -> QuietWindow | None:
+        """The first quiet window that starts at or after ``since_s`` and ends by ``until_s``."""
+        for window in self.quiet:
+            if window.end_s > until_s:
+                return None
+            if window.start_s >= since_s:
+                return window
+        return None
 
     def weight_n(self, since_s: float, until_s: float) -> float | None:
         """The body weight known at ``until_s`` for a set that began at ``since_s``.

@@ -95,7 +95,12 @@ class DeviceEmulator:
     ``drift_ppm`` fast. Faults: every ``corrupt_every``-th SAMPLES frame has a
     byte flipped; every ``drop_every``-th is never sent (a sequence gap);
     ``stuck_cell`` (a name from CELL_NAMES) keeps its first count;
-    ``saturated_cell`` reads the top of the 24-bit range; ``silent`` never
+    ``saturated_cell`` reads the top of the 24-bit range; ``negative_cell``
+    reads ``negative_n`` below its true force (a zero far off, or a cell
+    wired backwards); ``zero_drift_n_per_s`` moves every cell's zero, the
+    plate's together by that much each athlete second; ``mat_cut_after_s``
+    sends no mat edge after that athlete time (a mat whose cable came out
+    holds its last level); ``silent`` never
     answers. ``unplug_after_s`` (real seconds after ``start``) pulls the plug,
     and ``replug_after_s`` later plugs it back in, as a new pseudo-terminal
     behind the same ``path`` (``link_path``, or a symlink in a new temporary
@@ -116,12 +121,15 @@ class DeviceEmulator:
                  speed: float = 1.0, drift_ppm: float = 0.0, device_start_us: int = 0,
                  corrupt_every: int | None = None, drop_every: int | None = None,
                  stuck_cell: str | None = None, saturated_cell: str | None = None,
+                 negative_cell: str | None = None, negative_n: float = 300.0,
+                 zero_drift_n_per_s: float = 0.0, mat_cut_after_s: float | None = None,
                  silent: bool = False, unplug_after_s: float | None = None,
                  replug_after_s: float | None = None, link_path: str | os.PathLike | None = None,
                  serial_number: str = "EMULATED00000001") -> None:
         if rate_hz not in RATES_HZ:
             raise ValueError(f"rate_hz must be one of {RATES_HZ}, not {rate_hz}")
-        for name, cell in (("stuck_cell", stuck_cell), ("saturated_cell", saturated_cell)):
+        for name, cell in (("stuck_cell", stuck_cell), ("saturated_cell", saturated_cell),
+                           ("negative_cell", negative_cell)):
             if cell is not None and cell not in CELL_NAMES:
                 raise ValueError(f"{name} must be one of {CELL_NAMES}, not {cell!r}")
         self.seed = seed
@@ -133,6 +141,10 @@ class DeviceEmulator:
         self.drop_every = drop_every
         self.stuck_cell = None if stuck_cell is None else CELL_NAMES.index(stuck_cell)
         self.saturated_cell = None if saturated_cell is None else CELL_NAMES.index(saturated_cell)
+        self.negative_cell = None if negative_cell is None else CELL_NAMES.index(negative_cell)
+        self.negative_n = negative_n
+        self.zero_drift_n_per_s = zero_drift_n_per_s
+        self.mat_cut_after_s = mat_cut_after_s
         self.silent = silent
         self.unplug_after_s = unplug_after_s
         self.replug_after_s = replug_after_s
@@ -369,7 +381,8 @@ class DeviceEmulator:
         if self._next_index <= last_index:
             edges, block = self._read_athlete(last_index / self._true_rate_hz)
             if self.zones:
-                self._pending_edges += edges
+                self._pending_edges += [edge for edge in edges if self.mat_cut_after_s is None
+                                        or edge.time_s <= self.mat_cut_after_s]
             if block is not None:
                 self._pending_n = np.concatenate((self._pending_n, block.corners_n))
 
@@ -405,7 +418,7 @@ class DeviceEmulator:
             return
         host_s = self._host_s(first + np.arange(n))
         frame = Samples(self._next_sequence(), self._device_us(host_s[0]), self._period_us,
-                        self._counts(corners_n))
+                        self._counts(corners_n, host_s))
         self._samples_frames += 1
         if self.drop_every and self._samples_frames % self.drop_every == 0:
             self.dropped_frames += 1
@@ -420,9 +433,15 @@ class DeviceEmulator:
         self._sent.append(SentSamples(frame.sequence, frame.device_time_us, frame.period_us,
                                       host_s, corners_n.sum(axis=1)))
 
-    def _counts(self, corners_n: np.ndarray) -> np.ndarray:
+    def _counts(self, corners_n: np.ndarray, host_s: np.ndarray) -> np.ndarray:
         """The inverse of the calibration: counts = newtons / gain + offset."""
         calibration = self.calibration
+        corners_n = np.array(corners_n, dtype=float)
+        if self.zero_drift_n_per_s:
+            athlete_s = (host_s - self.athlete_origin_s) * self.speed
+            corners_n += (self.zero_drift_n_per_s * athlete_s / 4)[:, None]
+        if self.negative_cell is not None:
+            corners_n[:, self.negative_cell] -= self.negative_n
         counts = np.rint(corners_n / np.asarray(calibration.newtons_per_count)
                          + np.asarray(calibration.offsets_counts))
         counts = np.clip(counts, COUNT_MIN, COUNT_MAX).astype(np.int32)

@@ -27,7 +27,7 @@ from station.readings import ForceBlock, MatEdge, MatStart, Reading
 from station.sources.loadcell.calibration import DEFAULT_CALIBRATION, Calibration
 from station.sources.loadcell.clocksync import DEVICE_CLOCK_HZ, WRAP_US, ClockSync
 from station.sources.loadcell.link import FrontEndLink, Received
-from station.sources.loadcell.protocol import MatEdgeFrame, Samples, Status
+from station.sources.loadcell.protocol import COUNT_MAX, COUNT_MIN, MatEdgeFrame, Samples, Status
 
 LOG = logging.getLogger("station.loadcell")
 
@@ -86,6 +86,13 @@ class LoadCellSource:
         self._edges: list[MatEdge] = []
         self._blocks: deque[ForceBlock] = deque()
         self._last_sample_s = -np.inf
+
+    @property
+    def cell_range_n(self) -> tuple[tuple[float, float], ...]:
+        """Each cell's (lowest, highest) force its converter can read, in
+        newtons, with this calibration: a cell there is saturated."""
+        limits = self.calibration.to_newtons(np.array([[COUNT_MIN] * 4, [COUNT_MAX] * 4]))
+        return tuple((float(min(limits[:, cell])), float(max(limits[:, cell]))) for cell in range(4))
 
     def start(self) -> MatStart:
         """Open the link. A mat on the front-end has no way to report its
