@@ -97,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     athletes.add_parser(commands)
     from station.commands import export
     export.add_parser(commands)
+    from station.commands import hub
+    hub.add_parser(commands)
     return parser
 
 
@@ -129,6 +131,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "export":
             from station.commands.export import export
             return export(args)
+        if args.command == "hub":
+            from station.commands.hub import hub
+            return hub(args)
         from station.commands.analyse import analyse
         return analyse(args)
     except UserError as error:
