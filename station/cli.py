@@ -77,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--class", dest="class_names", metavar="NAMES",
                      help="the challenge's athletes in roster order, like \"Ann,Bob,Cy\"")
     run.add_argument("--config", type=Path, metavar="FILE", help="config file (TOML)")
+    run.add_argument("--broker", metavar="URL",
+                     help="publish the log to the class network's broker, like mqtt://hub:1883 "
+                          "(default: [network] broker in the config; docs/network.md)")
+    run.add_argument("--station-id", metavar="ID",
+                     help="this station's id on the class network (default: [network] "
+                          "station_id, else the host name)")
 
     analyse = commands.add_parser("analyse", aliases=["analyze"], help="analyse a recording")
     analyse.add_argument("file", type=Path, metavar="FILE", help="a recording (format 1 CSV)")

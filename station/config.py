@@ -17,6 +17,7 @@ from station.export.config import ExportConfig
 from station.hardware_config import FrontEndConfig, MatConfig, PlateConfig, SourcesConfig
 from station.kiosk.config import KioskConfig, SoundConfig
 from station.log.storage import StorageConfig
+from station.network.config import NetworkConfig
 
 DEFAULT_CONFIG_PATH = Path("/etc/jumpmat/station.toml")
 #: Each table of the file and what reads it.
@@ -24,7 +25,8 @@ TABLES = {"timing": TimingRules.from_mapping, "force": ForceRules.from_mapping,
           "sources": SourcesConfig.from_table, "mat": MatConfig.from_table,
           "frontend": FrontEndConfig.from_table, "plate": PlateConfig.from_table,
           "kiosk": KioskConfig.from_table, "sound": SoundConfig.from_table,
-          "storage": StorageConfig.from_table, "export": ExportConfig.from_table}
+          "storage": StorageConfig.from_table, "export": ExportConfig.from_table,
+          "network": NetworkConfig.from_table}
 
 
 class ConfigError(UserError):
@@ -43,6 +45,7 @@ class Config:
     sound: SoundConfig = field(default_factory=SoundConfig)
     storage: StorageConfig = field(default_factory=StorageConfig)
     export: ExportConfig = field(default_factory=ExportConfig)
+    network: NetworkConfig = field(default_factory=NetworkConfig)
     path: Path | None = None
 
 

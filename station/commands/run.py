@@ -89,26 +89,64 @@ def run(args) -> int:
                 return 0
     source = open_source(args, config)
     log = open_run_log(args, config, source)
-    with stop_on_signals() as stop, contextlib.closing(log):
+    with contextlib.ExitStack() as closing:
+        link = network_link(args, config, log, source, closing)
+        stop = closing.enter_context(stop_on_signals())
+        closing.enter_context(contextlib.closing(log))
         if args.headless:
             show, challenge = print_json, None
             if chosen_challenge is not None:
                 challenge = HeadlessChallenge(*chosen_challenge, config.timing, print_json,
                                               open_record=challenge_record_opener(log))
                 show = challenge.on_event
+            commands, hub = hub_parts(link, log, config, show, challenge is not None)
+            show = hub.on_event if hub is not None else show
             loop = StationLoop(source, pipeline_for(config), log.showing(show), args.speed,
                                args.duration, on_readings=log.on_readings)
             log.started(loop, config)
-            if challenge is not None:
-                return drive(loop, stop, challenge.stepper(loop, stop, HEADLESS_STEP_S))
-            return drive(loop, stop, lambda: time.sleep(HEADLESS_STEP_S))
-        return run_kiosk(source, config, args, stop, config_problem, log, chosen_challenge)
+            step = challenge.stepper(loop, stop, HEADLESS_STEP_S) if challenge is not None \
+                else lambda: time.sleep(HEADLESS_STEP_S)
+            return drive(loop, stop, with_hub(commands, hub, loop, step))
+        return run_kiosk(source, config, args, stop, config_problem, log, chosen_challenge, link)
+
+
+def network_link(args, config, log: RunLog, source, closing: contextlib.ExitStack):
+    """The class network's link when a broker is given (closed last, after the
+    log's final rows), else None; without one, nothing of it is imported."""
+    if not (getattr(args, "broker", None) or config.network.broker):
+        return None
+    from station.network.run_network import open_network
+    link = open_network(args, config, log, source.has_force)
+    if link is not None:
+        closing.callback(link.close)
+    return link
+
+
+def hub_parts(link, log: RunLog, config, emit, local_challenge: bool):
+    if link is None:
+        return None, None
+    from station.network.run_network import hub_parts as parts
+    return parts(link, log, config, emit, local_challenge)
+
+
+def with_hub(commands, hub, loop: StationLoop, step):
+    """``step`` after acting on what the hub sent (nothing to do without a network)."""
+    if commands is None:
+        return step
+
+    def between_steps() -> None:
+        commands.step(loop)
+        if hub is not None:
+            hub.step(loop)
+        step()
+    return between_steps
 
 
 def run_kiosk(source, config, args, stop: threading.Event, config_problem: str | None = None,
-              log: RunLog | None = None, chosen_challenge=None) -> int:
+              log: RunLog | None = None, chosen_challenge=None, link=None) -> int:
     """``log``: the run's session log (every event is logged before it is shown);
-    ``chosen_challenge``: (definition, class) to open the kiosk in, or None."""
+    ``chosen_challenge``: (definition, class) to open the kiosk in, or None;
+    ``link``: the class network's ``NetworkLink``, or None."""
     log = log or RunLog(None)
     from station.kiosk.app import open_app
     parts = kiosk_parts(config, log)
@@ -132,9 +170,12 @@ def run_kiosk(source, config, args, stop: threading.Event, config_problem: str |
     from station.kiosk.usb_mode import attach as attach_usb
     usb = attach_usb(app, config, data_dir_for(args, config))
     health = kiosk_health(app, config, args)
+    commands = kiosk_hub(link, log, app)
 
     def between_steps():
         health.check()
+        if commands is not None:
+            commands.step(loop)
         app.between_steps(loop, stop)
     try:
         return drive(loop, stop, between_steps)
@@ -142,6 +183,14 @@ def run_kiosk(source, config, args, stop: threading.Event, config_problem: str |
         usb.close()
         close_parts(parts)
         app.close()
+
+
+def kiosk_hub(link, log: RunLog, app):
+    """The hub's roster, standings and commands on the kiosk; None without a network."""
+    if link is None:
+        return None
+    from station.network.kiosk_hub import attach
+    return attach(link, log, app)
 
 
 def kiosk_health(app, config, args):
