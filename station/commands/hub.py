@@ -52,6 +52,8 @@ def add_parser(subparsers) -> None:
     add.add_argument("--broker-url", default="mqtt://HUB:1883", metavar="URL",
                      help="the broker's address as the station reaches it")
     _data_dir(add, argparse.SUPPRESS)
+    from station.commands import hub_pin
+    hub_pin.add_parser(actions, lambda parser: _data_dir(parser, argparse.SUPPRESS))
 
 
 def _data_dir(parser, default) -> None:
@@ -66,6 +68,9 @@ def hub(args) -> int:
         from station.hub.token import api_token
         print(api_token(data_dir))
         return 0
+    if args.hub_command == "set-pin":
+        from station.commands.hub_pin import set_pin_command
+        return set_pin_command(data_dir)
     if args.hub_command == "add-station":
         from station.hub.accounts import add_station, station_setup
         password = add_station(data_dir, args.station_id)

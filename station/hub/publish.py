@@ -23,16 +23,13 @@ def publish_standings(conn: sqlite3.Connection, link, challenge_id: str) -> None
 
 
 def publish_roster(conn: sqlite3.Connection, link, sites: set[str]) -> None:
-    """``hub/roster``: every athlete the stations know who is not a guest and
-    not erased, by name, as the newest entry about them says."""
+    """``hub/roster``: the class roster, the coach's entries and every athlete
+    the stations know who is not a guest and not erased."""
     if link is None:
         return
-    latest = {}
-    for row in conn.execute("SELECT name, body_mass_kg, tag_id, guest, erased FROM athletes "
-                            "ORDER BY seq"):
-        latest[row["name"]] = row
-    athletes = [{"name": name, "body_mass_kg": row["body_mass_kg"], "tag_id": row["tag_id"]}
-                for name, row in sorted(latest.items()) if not row["guest"] and not row["erased"]]
+    # The coach's list and the stations' (station/hub/web/roster.py).
+    from station.hub.web.roster import class_roster
+    athletes = class_roster(conn)
     # Milliseconds of the wall clock: a revision that only goes up, across restarts too.
     payload = commands.roster(int(time.time() * 1000), athletes)
     for site in sorted(sites):

@@ -23,6 +23,8 @@ def create_app(context: HubContext) -> FastAPI:
     app.state.hub = context
     app.include_router(records.router, prefix="/api/v1")
     app.include_router(challenges.router, prefix="/api/v1")
+    from station.hub.web import add_web
+    add_web(app)
 
     @app.exception_handler(UserError)
     async def user_error(request: Request, error: UserError) -> JSONResponse:
