@@ -16,7 +16,7 @@ import sqlite3
 from datetime import datetime, timezone
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from station.challenge.definition import preset_names
@@ -27,6 +27,7 @@ from station.hub.challenges import ABORTED, FINISHED
 from station.hub.web import roster
 from station.hub.web.auth import checked_form, coach_page
 from station.hub.web.board_state import current_challenge
+from station.hub.web.export_zip import export_zip
 from station.hub.web.render import page, url_part
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(coach_page)])
@@ -240,3 +241,14 @@ async def erase(request: Request, context: HubContext = Depends(hub),
     roster.publish(conn, context.link, context.site)
     return _back(said=f"{name} is erased at the hub; {told} station(s) are told to erase "
                       "them too.")
+
+
+@router.get("/coach/export.zip")
+async def download_export(athlete: str | None = None,
+                          conn: sqlite3.Connection = Depends(database)):
+    try:
+        name, data = await asyncio.to_thread(export_zip, conn, athlete or None)
+    except UserError as error:
+        return _back(problem=str(error).replace("leave --athlete out", "download everything"))
+    return Response(data, media_type="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
