@@ -44,6 +44,7 @@ def test_a_gap_gets_a_replay_command_from_the_first_missing_seq(hub, station):
     assert replay[0]["from_seq"] == 3 and replay[0]["v"] == 1 and replay[0]["id"]
     station.publish(station.rep(3, 3))
     wait_until(lambda: hub.station("mat-1")["seq_contiguous"] == 5)
+    assert hub.station("mat-1")["replays_asked"] == 1
     assert len(hub.all_reps("mat-1")) == 5
 
 

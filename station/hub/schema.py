@@ -15,6 +15,7 @@ MIGRATIONS = [
         status_json TEXT,                  -- its last status, as it sent it
         seq_contiguous INTEGER NOT NULL DEFAULT 0,  -- every seq up to this is here
         rejected INTEGER NOT NULL DEFAULT 0,        -- messages refused
+        replays INTEGER NOT NULL DEFAULT 0,         -- replay commands sent to it
         PRIMARY KEY (site, id)
     );
     CREATE TABLE messages (

@@ -101,6 +101,11 @@ def count_refused(conn: sqlite3.Connection, site: str, station: str) -> None:
                  (site, station))
 
 
+def replay_asked(conn: sqlite3.Connection, site: str, station: str) -> None:
+    conn.execute("UPDATE stations SET replays = replays + 1 WHERE site = ? AND id = ?",
+                 (site, station))
+
+
 def seen(conn: sqlite3.Connection, site: str, station: str, at: str, contiguous: int) -> None:
     conn.execute("UPDATE stations SET last_seen_at = ?, seq_contiguous = ? "
                  "WHERE site = ? AND id = ?", (at, contiguous, site, station))

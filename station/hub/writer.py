@@ -164,6 +164,7 @@ class Writer(threading.Thread):
             if from_seq is not None:
                 self.link.publish(commands.station_topic(site, station, "cmd"),
                                   commands.command("replay", from_seq=from_seq))
+                store.replay_asked(self.conn, site, station)
 
     def _publish_standings(self, challenge_id: str) -> None:
         publish_standings(self.conn, self.link, challenge_id)

@@ -35,7 +35,8 @@ def stations(conn: sqlite3.Connection = Depends(database)) -> dict:
                     "last_seen_at": row["last_seen_at"],
                     "reps": counts.get(f"{row['site']}/{row['id']}", 0),
                     "waiting": status.get("waiting"), "rejected": row["rejected"],
-                    "seq_contiguous": row["seq_contiguous"], "status": status})
+                    "seq_contiguous": row["seq_contiguous"], "replays_asked": row["replays"],
+                    "status": status})
     return {"stations": out}
 
 
