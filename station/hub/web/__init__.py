@@ -21,10 +21,10 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 def add_web(app: FastAPI, settings: WebSettings | None = None) -> None:
     """Add the pages to the hub's ``app`` (whose ``state.hub`` is its HubContext)."""
-    from station.hub.web import board, coach, login
+    from station.hub.web import athletes, board, coach, login, pull_api, sets
 
     app.state.web = WebState(settings or WebSettings())
-    for module in (login, board, coach):
+    for module in (login, board, coach, athletes, sets, pull_api):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
