@@ -45,14 +45,30 @@ def current_challenge(conn: sqlite3.Connection, now_unix_s: float) -> dict | Non
 
 
 def station_tiles(conn: sqlite3.Connection) -> list[dict]:
-    """Each station as its last status said: who is on it, the reps of the
-    set, the last landing's rating, online or not."""
+    """Each station: who is on it, the reps of its newest set and the last
+    landing's rating (from the reps as they arrive, so the TV keeps up with
+    every rep; from its last status until a rep is here), online or not."""
     tiles = []
     for row in conn.execute("SELECT id, online, status_json FROM stations ORDER BY id"):
         status = json.loads(row["status_json"]) if row["status_json"] else {}
-        tiles.append({"station": row["id"], "online": bool(row["online"]),
-                      "athlete": status.get("athlete"), "set_reps": status.get("set_reps"),
-                      "last_rating": status.get("last_rating")})
+        tile = {"station": row["id"], "online": bool(row["online"]),
+                "athlete": status.get("athlete"), "set_reps": status.get("set_reps"),
+                "last_rating": status.get("last_rating")}
+        newest = conn.execute("SELECT session, set_index, athlete FROM sets WHERE station = ? "
+                              "ORDER BY rowid DESC LIMIT 1", (row["id"],)).fetchone()
+        last = conn.execute("SELECT session, set_index, athlete, rating FROM reps "
+                            "WHERE station = ? ORDER BY id DESC LIMIT 1", (row["id"],)).fetchone()
+        if last is not None and (newest is None or (last["session"], last["set_index"]) ==
+                                 (newest["session"], newest["set_index"])):
+            newest = last
+            tile["last_rating"] = last["rating"]
+        if newest is not None:
+            tile["athlete"] = newest["athlete"] if newest["athlete"] is not None \
+                else tile["athlete"]
+            tile["set_reps"] = conn.execute(
+                "SELECT COUNT(*) FROM reps WHERE station = ? AND session = ? AND set_index = ?",
+                (row["id"], newest["session"], newest["set_index"])).fetchone()[0]
+        tiles.append(tile)
     return tiles
 
 
