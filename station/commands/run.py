@@ -171,6 +171,7 @@ def run_kiosk(source, config, args, stop: threading.Event, config_problem: str |
     usb = attach_usb(app, config, data_dir_for(args, config))
     health = kiosk_health(app, config, args)
     commands = kiosk_hub(link, log, app)
+    app.set_link = kiosk_set_link(config, log, link)
 
     def between_steps():
         health.check()
@@ -191,6 +192,17 @@ def kiosk_hub(link, log: RunLog, app):
         return None
     from station.network.kiosk_hub import attach
     return attach(link, log, app)
+
+
+def kiosk_set_link(config, log: RunLog, link):
+    """Each set's page at the hub for the summary's QR code; None without
+    ``[web] hub_url``, the class network or a session log."""
+    if not config.web.hub_url or link is None or log.session is None:
+        return None
+    from station.kiosk.set_link import set_link_maker
+    session = log.session
+    return set_link_maker(config.web.hub_url, link.network.station_id, session.conn,
+                          lambda: session.session_id)
 
 
 def kiosk_health(app, config, args):
