@@ -61,6 +61,20 @@ def test_a_sets_tokened_link_opens_it_without_a_login(client, filled):
     assert "force trace stays on the station" in page.text
 
 
+def test_the_hub_closes_a_set_link_after_its_set_link_days(hub_dir):
+    from station.hub.web.state import WebSettings
+    filler = HubFiller(hub_dir)
+    session, set_index = filler.set_with_reps("Ann", 1, started=datetime.now(timezone.utc)
+                                              - timedelta(days=2))
+    filler.close()
+    address = set_address("mat-1", session, set_index)
+    link = f"/sets/{address}?t={set_token(session, address)}"
+    with hub_app(hub_dir) as client:
+        assert client.get(link).status_code == 200
+    with hub_app(hub_dir, web_settings=WebSettings(set_link_days=1.5)) as client:
+        assert "link is not right or has expired" in client.get(link).text
+
+
 def test_a_set_link_works_for_its_days_and_not_a_millisecond_more():
     session, address = "5b2f0e4e-0000-4000-8000-000000000000", "mat-1.abc.0"
     token = set_token(session, address)

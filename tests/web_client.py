@@ -18,12 +18,12 @@ PIN = "4711"
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
-def hub_app(data_dir, pin: str | None = PIN, **context):
+def hub_app(data_dir, pin: str | None = PIN, web_settings=None, **context):
     """A TestClient on a hub with an empty hub.db in ``data_dir``."""
     open_hub_db(data_dir).close()
     if pin is not None:
         set_pin(data_dir, pin)
-    app = create_app(HubContext(data_dir, api_token(data_dir), **context))
+    app = create_app(HubContext(data_dir, api_token(data_dir), **context), web_settings)
     return TestClient(app, base_url="http://hub.test")
 
 

@@ -31,6 +31,17 @@ def default_data_dir() -> Path:
                 or Path.home() / ".local" / "share" / "jumpmat-hub")
 
 
+def positive_days(text: str) -> float:
+    try:
+        days = float(text)
+    except ValueError:
+        days = -1.0
+    if not 0 < days <= 3650:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days from 0 to 3650, "
+                                         "like 7")
+    return days
+
+
 def add_parser(subparsers) -> None:
     hub = subparsers.add_parser("hub", help="run the class hub (several stations, one record)")
     _data_dir(hub, None)
@@ -44,6 +55,8 @@ def add_parser(subparsers) -> None:
                           "(default 0.0.0.0:1883)")
     hub.add_argument("--site", type=site_name, default="gym",
                      help="this gym's site name in the topics (default gym)")
+    hub.add_argument("--set-link-days", type=positive_days, default=7.0, metavar="DAYS",
+                     help="how long the link behind a set's QR code opens its page (default 7)")
     actions = hub.add_subparsers(dest="hub_command", metavar="ACTION")
     token = actions.add_parser("token", help="print the API token (made on first use)")
     _data_dir(token, argparse.SUPPRESS)
@@ -82,4 +95,5 @@ def hub(args) -> int:
         raise UserError(f"--broker {args.broker!r} is not a broker address; give one like "
                         "mqtt://127.0.0.1:1883.")
     from station.hub.service import HubOptions, run_hub
-    return run_hub(HubOptions(data_dir, args.broker, args.http, args.mqtt, args.site))
+    return run_hub(HubOptions(data_dir, args.broker, args.http, args.mqtt, args.site,
+                              args.set_link_days))

@@ -26,6 +26,7 @@ from station.hub.broker import ChildBroker, write_config
 from station.hub.db import open_hub_db
 from station.hub.link import Link, parse_broker_url
 from station.hub.token import api_token
+from station.hub.web.state import SET_LINK_DAYS, WebSettings
 from station.hub.writer import Writer
 from station.service.notify import Notifier
 
@@ -47,6 +48,8 @@ class HubOptions:
     http: tuple[str, int] = DEFAULT_HTTP
     mqtt: tuple[str, int] = DEFAULT_MQTT
     site: str = "gym"
+    #: How long a set's tokened link (its QR code) opens its page.
+    set_link_days: float = SET_LINK_DAYS
 
 
 def run_hub(options: HubOptions, stop: threading.Event | None = None) -> int:
@@ -73,7 +76,8 @@ def run_hub(options: HubOptions, stop: threading.Event | None = None) -> int:
     writer.start()
     link.start()
     server = uvicorn.Server(uvicorn.Config(
-        create_app(HubContext(options.data_dir, token, options.site, link)),
+        create_app(HubContext(options.data_dir, token, options.site, link),
+                   WebSettings(set_link_days=options.set_link_days)),
         log_level="warning", lifespan="off"))
     http_thread = threading.Thread(target=server.run, kwargs={"sockets": [http_socket]},
                                    name="hub-http", daemon=True)

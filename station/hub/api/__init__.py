@@ -12,8 +12,9 @@ from station.hub.api import challenges, records
 from station.hub.api.context import HubContext
 
 
-def create_app(context: HubContext) -> FastAPI:
-    """The app for one hub; ``context`` is how its routes reach the hub.
+def create_app(context: HubContext, web_settings=None) -> FastAPI:
+    """The app for one hub; ``context`` is how its routes reach the hub;
+    ``web_settings``: the pages' (station.hub.web.WebSettings), or the defaults.
 
         app = create_app(HubContext(data_dir, token, site="gym", link=link))
         uvicorn.run(app, port=8080)
@@ -24,7 +25,7 @@ def create_app(context: HubContext) -> FastAPI:
     app.include_router(records.router, prefix="/api/v1")
     app.include_router(challenges.router, prefix="/api/v1")
     from station.hub.web import add_web
-    add_web(app)
+    add_web(app, web_settings)
 
     @app.exception_handler(UserError)
     async def user_error(request: Request, error: UserError) -> JSONResponse:
