@@ -123,3 +123,22 @@ def test_a_bad_listen_address_is_refused_by_the_parser(capsys):
     with pytest.raises(SystemExit) as stop:
         main(["hub", "--http", "localhost"])
     assert stop.value.code == 2 and "HOST:PORT" in capsys.readouterr().err
+
+
+def test_it_tells_systemd_it_is_ready_and_alive(broker, tmp_path):
+    notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    notify.bind(str(tmp_path / "notify"))
+    notify.settimeout(60)
+    hub = HubProcess(tmp_path / "hub", broker.url,
+                     env={"NOTIFY_SOCKET": str(tmp_path / "notify"), "WATCHDOG_USEC": "1000000"})
+    try:
+        messages = []
+        while sum("WATCHDOG=1" in m for m in messages) < 2:
+            messages.append(notify.recv(4096).decode())
+        assert messages[0].startswith("READY=1")
+        hub.stop()
+        while "STOPPING=1" not in messages[-1]:
+            messages.append(notify.recv(4096).decode())
+    finally:
+        hub.stop()
+        notify.close()
