@@ -55,3 +55,21 @@ def test_a_roster_replaces_the_non_guests_and_keeps_everyone_elses_sets(tmp_path
     assert erase_athlete(conn, "Nobody") == []
     assert "Old" not in [a.name for a in list_athletes(conn, guests=True)]
     conn.close()
+
+
+def test_doctor_shows_the_broker_the_station_and_what_waits(tmp_path, broker):
+    from station_process import station
+    config = tmp_path / "station.toml"
+    config.write_text(f'[network]\nbroker = "{broker.url}"\nstation_id = "mat-7"\n')
+    conn = open_log(tmp_path)
+    add_athlete(conn, "Ann")
+    conn.close()
+    lines = station("doctor", "--config", config, "--data-dir", tmp_path).stdout.splitlines()
+    network = [line.strip() for line in lines if "network:" in line or "clock sync:" in line]
+    assert network[0] == f"ok  network: broker {broker.url} reachable"
+    assert network[1:3] == ["ok  network: station id mat-7, site gym",
+                            "ok  network: 1 log entry waiting to be sent"]
+    assert "clock sync:" in network[3]
+    broker.stop()
+    lines = station("doctor", "--config", config, "--data-dir", tmp_path).stdout.splitlines()
+    assert any(line.strip().startswith("PROBLEM") and "cannot be reached" in line for line in lines)
