@@ -91,7 +91,8 @@ class Station:
 
     def __init__(self, data_dir: Path, *args) -> None:
         self.data_dir = Path(data_dir)
-        self.process = start_station("run", "--simulate", "--headless", "--data-dir", data_dir, *args)
+        headless = () if "--screenshots" in map(str, args) else ("--headless",)
+        self.process = start_station("run", "--simulate", *headless, "--data-dir", data_dir, *args)
         self.lines: list[dict] = []
         self.stderr = ""
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -100,7 +101,7 @@ class Station:
 
     def _read(self) -> None:
         for line in self.process.stdout:
-            if line.strip():
+            if line.startswith("{"):  # a kiosk prints its summary as text
                 self.lines.append(json.loads(line))
 
     def _read_stderr(self) -> None:

@@ -86,3 +86,49 @@ def test_a_start_that_has_passed_is_not_run_and_a_command_is_acted_on_once(tmp_p
     assert conn.execute("SELECT count(*) FROM challenges").fetchone() == (0,)
     conn.close()
     listener.close()
+
+
+def test_the_kiosk_runs_the_hubs_challenge_in_its_screens_and_publishes_the_rounds(tmp_path, broker):
+    listener = Listener(broker.port)
+    shots = tmp_path / "shots"
+    kiosk = Station(tmp_path / "kiosk", "--broker", broker.url, "--station-id", "k-1",
+                    "--size", "800x480", "--screenshots", shots)
+    try:
+        wait_until(lambda: online(listener, "k-1"), what="the kiosk online")
+        listener.publish(cmd_topic("k-1"), start_command("c-9", "Ann", time.time() + 3.0, "k-start"))
+        wait_until(lambda: len([m for m in listener.log_entries("k-1") if m["kind"] == "challenge_round"]) == 2,
+                   timeout_s=90, what="the kiosk's two rounds")
+    finally:
+        kiosk.stop()
+    rounds = [m["body"] for m in listener.log_entries("k-1") if m["kind"] == "challenge_round"]
+    assert [(r["challenge"], r["athlete"], r["round_index"]) for r in rounds] == [
+        ("c-9", "Ann", 1), ("c-9", "Ann", 2)]
+    states = {path.name[3:-4] for path in shots.iterdir()}
+    assert {"challenge-ready", "challenge-work", "challenge-rest"} <= states
+    listener.close()
+
+
+def test_the_challenge_screen_shows_the_athletes_place_in_the_room(video):
+    from station.analysis.pipeline import Pipeline
+    from station.analysis.rules import TimingRules
+    from station.app import StationLoop
+    from station.kiosk.challenge_control import ChallengeControl
+    from station.kiosk.challenge_mode import ChallengeMode
+    from station.network.kiosk_hub import KioskHubChallenge, ordinal
+    from station.sources.simulated import SimulatedAthlete, SimulatedSource
+    loop = StationLoop(SimulatedSource(SimulatedAthlete(0)), Pipeline(), on_event=lambda event: None)
+    mode = ChallengeMode(ChallengeControl(lambda: [(7, "Ann")], TimingRules()))
+    hub = KioskHubChallenge(mode, "mat-2")
+    standings = {"v": 1, "challenge": "c-3", "name": "quick", "status": "running", "standings": [
+        {"place": 1, "station": "mat-5", "athlete": "Bo"}, {"place": 2, "station": "mat-2", "athlete": "Ann"},
+        {"place": 3, "station": "mat-1", "athlete": "Cy"}]}
+    hub.standings = lambda: standings
+    assert hub.room_text() == ""  # no hub challenge on this mat yet
+    hub.command(start_command("c-3", "Ann", time.time() + 30.0, "x"), loop)
+    assert mode.control.stage == "ready" and mode.control.starts_at_s > loop.now_s + 25
+    assert hub.room_text() == "2nd of 3 in the room"
+    standings["challenge"] = "another"
+    assert hub.room_text() == ""
+    assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111)] == [
+        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st", "111th"]
+    loop.finish()

@@ -72,6 +72,41 @@ class HubIntervalStarted:
                 "shown_unix_s": round(self.shown_unix_s, 6)}
 
 
+def start_note(command: dict) -> dict:
+    """The keys of a ``hub_challenge`` line about a ``challenge_start``."""
+    challenge_id, athlete = command.get("challenge"), command.get("athlete")
+    start_at = command.get("start_at_unix_s")
+    return dict(challenge=challenge_id if isinstance(challenge_id, str) else None,
+                athlete=athlete if isinstance(athlete, str) else None,
+                start_at_unix_s=start_at if isinstance(start_at, (int, float))
+                and not isinstance(start_at, bool) and math.isfinite(start_at) else None)
+
+
+def checked_start(command: dict, now_unix_s: float):
+    """(the challenge's Definition, None), or (None, why it is not run)."""
+    note = start_note(command)
+    if None in note.values():
+        return None, "the command lacks its challenge, athlete or start_at_unix_s"
+    if note["start_at_unix_s"] <= now_unix_s:
+        return None, "its start time has passed"
+    try:
+        definition = parse_definition(command.get("definition") or {}, "from the hub")
+        definition.plan(1)
+    except (UserError, ValueError, TypeError, AttributeError) as error:
+        return None, str(error)
+    return definition, None
+
+
+def refuse(emit, note: dict, why: str) -> None:
+    LOG.warning("the hub's challenge %s is not run: %s.", note["challenge"], why)
+    emit(HubChallengeNote(state="refused", why=why, **note))
+
+
+def session_time_of(unix_s: float, loop, now_unix_s: float) -> float:
+    """Where a wall-clock moment falls on the run's session timeline."""
+    return loop.session_time_s() + (unix_s - now_unix_s) * loop.speed
+
+
 class HubChallenge:
     """Runs the hub's challenges between the loop's steps.
 
@@ -131,32 +166,21 @@ class HubChallenge:
     # -- commands ----------------------------------------------------------
 
     def _start(self, command: dict, loop) -> None:
-        challenge_id, athlete = command.get("challenge"), command.get("athlete")
-        start_at = command.get("start_at_unix_s")
-        note = dict(challenge=challenge_id if isinstance(challenge_id, str) else None,
-                    athlete=athlete if isinstance(athlete, str) else None,
-                    start_at_unix_s=start_at if isinstance(start_at, (int, float)) else None)
-        why = None
-        if note["challenge"] is None or note["athlete"] is None or note["start_at_unix_s"] is None \
-                or not math.isfinite(start_at):
-            why = "the command lacks its challenge, athlete or start_at_unix_s"
-        elif self.busy:
+        note = start_note(command)
+        definition, why = checked_start(command, self.wall_clock())
+        if why is None and self.busy:
             why = f"challenge {self.challenge_id} is still running here"
-        elif start_at <= self.wall_clock():
-            why = "its start time has passed"
         if why is None:
             try:
-                definition = parse_definition(command.get("definition") or {}, "from the hub")
-                engine = ChallengeEngine(definition, [athlete], settle_time_s(self.rules, loop.latency_s))
-            except (UserError, ValueError, TypeError, AttributeError) as error:
+                engine = ChallengeEngine(definition, [note["athlete"]],
+                                         settle_time_s(self.rules, loop.latency_s))
+            except ValueError as error:
                 why = str(error)
         if why is not None:
-            LOG.warning("the hub's challenge %s is not run: %s.", challenge_id, why)
-            self.emit(HubChallengeNote(state="refused", why=why, **note))
+            refuse(self.emit, note, why)
             return
-        self.challenge_id, self.engine, self.athlete = challenge_id, engine, athlete
-        # Where the wall-clock start falls on this run's session timeline.
-        self.start_s = loop.session_time_s() + (start_at - self.wall_clock()) * loop.speed
+        self.challenge_id, self.engine, self.athlete = note["challenge"], engine, note["athlete"]
+        self.start_s = session_time_of(command["start_at_unix_s"], loop, self.wall_clock())
         self.started = False
         self.emit(HubChallengeNote(state="scheduled", name=definition.name, **note))
 
@@ -169,7 +193,7 @@ class HubChallenge:
         if isinstance(at_unix_s, (int, float)) and math.isfinite(at_unix_s):
             # The hub's moment on this timeline, so every mat pauses at the same instant;
             # never before what the engine has already done, never in the future.
-            at_s = loop.session_time_s() - (self.wall_clock() - at_unix_s) * loop.speed
+            at_s = session_time_of(at_unix_s, loop, self.wall_clock())
             at_s = max(self.engine.now_s, min(at_s, loop.now_s))
         action = name.removeprefix("challenge_")
         self._out(getattr(self.engine, action)(at_s))
