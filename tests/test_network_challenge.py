@@ -132,3 +132,27 @@ def test_the_challenge_screen_shows_the_athletes_place_in_the_room(video):
     assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111)] == [
         "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st", "111th"]
     loop.finish()
+
+
+def test_the_hubs_pause_and_resume_take_effect_at_their_wall_clock_moments(tmp_path, broker):
+    listener = Listener(broker.port)
+    station = Station(tmp_path, "--broker", broker.url, "--station-id", "mat-1")
+    definition = {"name": "long", "title": "Long", "rounds": 1, "work_s": 4, "rest_s": 2}
+    try:
+        wait_until(lambda: online(listener, "mat-1"), what="the station online")
+        start_at = time.time() + 2.0
+        command = start_command("c-5", "Ann", start_at, "p-start")
+        listener.publish(cmd_topic("mat-1"), {**command, "definition": definition})
+        for what, at in (("pause", 1.0), ("resume", 2.5)):
+            listener.publish(cmd_topic("mat-1"), {"v": 1, "cmd": f"challenge_{what}", "id": what,
+                                                   "challenge": "c-5", "at_unix_s": start_at + at})
+        wait_until(lambda: [h for h in station.of_type("hub_challenge") if h["state"] == "finished"],
+                   timeout_s=90, what="the end of the challenge")
+    finally:
+        station.stop()
+    [work] = [line for line in station.of_type("interval") if line["kind"] == "work"]
+    # 4 s of work and 1.5 s paused, to the microsecond the JSON keeps.
+    assert abs(work["end_s"] - work["start_s"] - 5.5) < 2e-6
+    starts = station.of_type("interval_start")
+    assert abs(starts[0]["started_unix_s"] - start_at) < 0.05
+    listener.close()

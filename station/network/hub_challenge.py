@@ -133,6 +133,7 @@ class HubChallenge:
         self.record = None
         self.athlete: str | None = None
         self.loop = None
+        self._due: list[tuple[float, str]] = []  # (session time, "pause" | ...) to come
 
     @property
     def busy(self) -> bool:
@@ -154,6 +155,10 @@ class HubChallenge:
             self._control(name, command.get("at_unix_s"), loop)
 
     def step(self, loop) -> None:
+        if self.engine is None:
+            return
+        # Before the start only an abort means anything (a pause of nothing is dropped).
+        self._act_due(loop.now_s if self.started else min(loop.now_s, self.start_s))
         if self.engine is None:
             return
         if not self.started and loop.now_s >= self.start_s:
@@ -185,18 +190,24 @@ class HubChallenge:
         self.emit(HubChallengeNote(state="scheduled", name=definition.name, **note))
 
     def _control(self, name: str, at_unix_s, loop) -> None:
-        if not self.started:
-            if name == "challenge_abort":
-                self._end("aborted")
-            return
-        at_s = loop.now_s
+        action, at_s = name.removeprefix("challenge_"), loop.now_s
         if isinstance(at_unix_s, (int, float)) and math.isfinite(at_unix_s):
-            # The hub's moment on this timeline, so every mat pauses at the same instant;
-            # never before what the engine has already done, never in the future.
+            # The hub's moment on this timeline, so every mat acts at the same
+            # instant: one to come waits for it (even if the challenge has not
+            # started yet), one past is done now.
             at_s = session_time_of(at_unix_s, loop, self.wall_clock())
-            at_s = max(self.engine.now_s, min(at_s, loop.now_s))
-        action = name.removeprefix("challenge_")
-        self._out(getattr(self.engine, action)(at_s))
+        self._due.append((at_s, action))
+        self._due.sort(key=lambda due: due[0])
+        self._act_due(loop.now_s)
+
+    def _act_due(self, now_s: float) -> None:
+        while self.engine is not None and self._due and self._due[0][0] <= now_s:
+            at_s, action = self._due.pop(0)
+            if self.started:
+                # Never before what the engine has done already.
+                self._out(getattr(self.engine, action)(max(at_s, self.engine.now_s)))
+            elif action == "abort":
+                self._end("aborted")
 
     # -- running -----------------------------------------------------------
 
@@ -231,7 +242,7 @@ class HubChallenge:
         if self.started and self.on_athlete is not None:
             self.on_athlete(None, False)
         self.challenge_id = self.engine = self.start_s = self.record = self.athlete = None
-        self.started = False
+        self.started, self._due = False, []
 
     def finish(self, loop) -> None:
         """The run ends: a challenge still going is aborted with what was done."""
