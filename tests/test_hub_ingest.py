@@ -159,9 +159,9 @@ def test_reps_come_in_pages_with_a_keyset_cursor(hub, broker, closing):
     # Following the class live: the last rep's cursor asks for what came after it.
     tail = hub.get("/api/v1/reps?station=mat-1&limit=1000")["reps"]
     one.publish(one.rep(16, 16))
-    wait_until(lambda: hub.get(f"/api/v1/reps?after={tail[-1]['cursor']}")["reps"])
-    assert [r["index"] for r in hub.get(f"/api/v1/reps?after={tail[-1]['cursor']}")["reps"]
-            if r["station"] == "mat-1"] == [16]
+    after = f"/api/v1/reps?station=mat-1&after={tail[-1]['cursor']}"
+    wait_until(lambda: hub.get(after)["reps"])
+    assert [r["index"] for r in hub.get(after)["reps"]] == [16]
 
 
 @pytest.mark.parametrize("query", ["limit=0", "limit=1001", "after=abc", "limit=x"])
