@@ -103,8 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     athletes.add_parser(commands)
     from station.commands import export
     export.add_parser(commands)
-    from station.commands import hub
+    from station.commands import class_demo, hub
     hub.add_parser(commands)
+    class_demo.add_parser(commands)
     return parser
 
 
@@ -140,6 +141,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "hub":
             from station.commands.hub import hub
             return hub(args)
+        if args.command == "class-demo":
+            from station.commands.class_demo import class_demo
+            return class_demo(args)
         from station.commands.analyse import analyse
         return analyse(args)
     except UserError as error:

@@ -42,8 +42,10 @@ def wait_until(condition, timeout_s: float = TIMEOUT_S, what: str = "the conditi
 class HubProcess:
     """`station hub --broker URL` (or its own mosquitto with ``broker=None``)."""
 
-    def __init__(self, data_dir: Path, broker: str | None, extra: tuple = ()) -> None:
+    def __init__(self, data_dir: Path, broker: str | None, extra: tuple = (),
+                 env: dict | None = None) -> None:
         self.data_dir = Path(data_dir)
+        self.env = dict(os.environ, **(env or {}))
         self.broker = broker
         self.port = free_port()
         self.extra = extra
@@ -61,7 +63,7 @@ class HubProcess:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "station", "hub", "--data-dir", str(self.data_dir),
              "--http", f"127.0.0.1:{self.port}", *broker, *map(str, self.extra)],
-            stdout=self.log, stderr=subprocess.STDOUT, env=dict(os.environ))
+            stdout=self.log, stderr=subprocess.STDOUT, env=self.env)
         wait_until(self._health, what="the hub's API")
         wait_until(lambda: self._health()["broker"] == "connected", what="the hub's broker link")
 

@@ -156,6 +156,12 @@ def test_reps_come_in_pages_with_a_keyset_cursor(hub, broker, closing):
     assert hub.get("/api/v1/reps?station=mat-2&limit=15")["next"] is not None
     last = hub.get("/api/v1/reps?station=mat-2&limit=15")["next"]
     assert hub.get(f"/api/v1/reps?station=mat-2&after={last}") == {"reps": [], "next": None}
+    # Following the class live: the last rep's cursor asks for what came after it.
+    tail = hub.get("/api/v1/reps?station=mat-1&limit=1000")["reps"]
+    one.publish(one.rep(16, 16))
+    after = f"/api/v1/reps?station=mat-1&after={tail[-1]['cursor']}"
+    wait_until(lambda: hub.get(after)["reps"])
+    assert [r["index"] for r in hub.get(after)["reps"]] == [16]
 
 
 @pytest.mark.parametrize("query", ["limit=0", "limit=1001", "after=abc", "limit=x"])

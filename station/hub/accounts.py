@@ -44,31 +44,46 @@ def hub_password(data_dir: Path) -> str | None:
     return path.read_text().strip() if path.exists() else None
 
 
+def ensure_hub_account(data_dir: Path) -> None:
+    """The password file with the hub's own account, and the ACL."""
+    if hub_password(data_dir) is None:
+        password_path(data_dir).parent.mkdir(parents=True, exist_ok=True)
+        _write_secret(Path(data_dir) / HUB_PASSWORD_FILE, secrets.token_urlsafe(24))
+    _set_password(data_dir, HUB_USER, hub_password(data_dir))
+    acl_path(data_dir).write_text(ACL)
+
+
 def add_station(data_dir: Path, station_id: str) -> str:
     """Make (or make anew) ``station_id``'s password; returns it."""
     if not ID_PATTERN.fullmatch(station_id) or station_id == HUB_USER:
         raise UserError(f"{station_id!r} cannot be a station id: use 1-32 letters, digits, - "
                         f"or _ (and not {HUB_USER!r}).")
+    _passwd_tool()  # before anything is written
+    ensure_hub_account(data_dir)
+    password = secrets.token_urlsafe(18)
+    _set_password(data_dir, station_id, password)
+    return password
+
+
+def _passwd_tool() -> str:
     tool = shutil.which("mosquitto_passwd") or (
         "/usr/bin/mosquitto_passwd" if Path("/usr/bin/mosquitto_passwd").exists() else None)
     if tool is None:
         raise UserError("mosquitto_passwd is not installed: install the Debian package "
                         "mosquitto (sudo apt install mosquitto).")
+    return tool
+
+
+def _set_password(data_dir: Path, user: str, secret: str) -> None:
     passwords = password_path(data_dir)
-    passwords.parent.mkdir(parents=True, exist_ok=True)
-    if hub_password(data_dir) is None:
-        _write_secret(Path(data_dir) / HUB_PASSWORD_FILE, secrets.token_urlsafe(24))
-    password = secrets.token_urlsafe(18)
-    for user, secret in ((HUB_USER, hub_password(data_dir)), (station_id, password)):
-        create = [] if passwords.exists() else ["-c"]
-        done = subprocess.run([tool, *create, "-b", str(passwords), user, secret],
-                              capture_output=True, text=True)
-        if done.returncode != 0:
-            raise UserError(f"mosquitto_passwd could not write {passwords} "
-                            f"({done.stderr.strip() or done.returncode}).")
+    create = [] if passwords.exists() else ["-c"]
+    done = subprocess.run([_passwd_tool(), *create, "-b", str(passwords), user, secret],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise UserError(f"mosquitto_passwd could not write {passwords} "
+                        f"({done.stderr.strip() or done.returncode}).")
+    # mosquitto (in the hub's group) reads it; nobody else.
     os.chmod(passwords, 0o640)
-    acl_path(data_dir).write_text(ACL)
-    return password
 
 
 def station_setup(station_id: str, password: str, broker_url: str, site: str,

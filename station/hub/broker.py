@@ -12,6 +12,8 @@ first and the hub says goodbye before its broker goes.
 from __future__ import annotations
 
 import ctypes
+import os
+import pwd
 import shutil
 import signal
 import socket
@@ -44,7 +46,10 @@ def write_config(data_dir: Path, host: str, port: int) -> Path:
     lines = [f"listener {port} {host}" if host else f"listener {port}",
              "persistence true", f"persistence_location {folder}/", "autosave_interval 30",
              f"max_queued_messages {MAX_QUEUED_MESSAGES}", "max_inflight_messages 1000",
-             f"log_dest file {folder}/mosquitto.log", "log_type error", "log_type warning"]
+             f"log_dest file {folder}/mosquitto.log", "log_type error", "log_type warning",
+             # Started as root, mosquitto would switch to its own user, which
+             # cannot read the hub's folder: it stays whoever runs the hub.
+             f"user {pwd.getpwuid(os.geteuid()).pw_name}"]
     passwords, acl = password_path(data_dir), acl_path(data_dir)
     if passwords.exists():
         lines += ["allow_anonymous false", f"password_file {passwords}", f"acl_file {acl}"]

@@ -72,6 +72,41 @@ class HubIntervalStarted:
                 "shown_unix_s": round(self.shown_unix_s, 6)}
 
 
+def start_note(command: dict) -> dict:
+    """The keys of a ``hub_challenge`` line about a ``challenge_start``."""
+    challenge_id, athlete = command.get("challenge"), command.get("athlete")
+    start_at = command.get("start_at_unix_s")
+    return dict(challenge=challenge_id if isinstance(challenge_id, str) else None,
+                athlete=athlete if isinstance(athlete, str) else None,
+                start_at_unix_s=start_at if isinstance(start_at, (int, float))
+                and not isinstance(start_at, bool) and math.isfinite(start_at) else None)
+
+
+def checked_start(command: dict, now_unix_s: float):
+    """(the challenge's Definition, None), or (None, why it is not run)."""
+    note = start_note(command)
+    if None in note.values():
+        return None, "the command lacks its challenge, athlete or start_at_unix_s"
+    if note["start_at_unix_s"] <= now_unix_s:
+        return None, "its start time has passed"
+    try:
+        definition = parse_definition(command.get("definition") or {}, "from the hub")
+        definition.plan(1)
+    except (UserError, ValueError, TypeError, AttributeError) as error:
+        return None, str(error)
+    return definition, None
+
+
+def refuse(emit, note: dict, why: str) -> None:
+    LOG.warning("the hub's challenge %s is not run: %s.", note["challenge"], why)
+    emit(HubChallengeNote(state="refused", why=why, **note))
+
+
+def session_time_of(unix_s: float, loop, now_unix_s: float) -> float:
+    """Where a wall-clock moment falls on the run's session timeline."""
+    return loop.session_time_s() + (unix_s - now_unix_s) * loop.speed
+
+
 class HubChallenge:
     """Runs the hub's challenges between the loop's steps.
 
@@ -98,6 +133,7 @@ class HubChallenge:
         self.record = None
         self.athlete: str | None = None
         self.loop = None
+        self._due: list[tuple[float, str]] = []  # (session time, "pause" | ...) to come
 
     @property
     def busy(self) -> bool:
@@ -121,6 +157,10 @@ class HubChallenge:
     def step(self, loop) -> None:
         if self.engine is None:
             return
+        # Before the start only an abort means anything (a pause of nothing is dropped).
+        self._act_due(loop.now_s if self.started else min(loop.now_s, self.start_s))
+        if self.engine is None:
+            return
         if not self.started and loop.now_s >= self.start_s:
             self.started = True
             self._begin()
@@ -131,48 +171,43 @@ class HubChallenge:
     # -- commands ----------------------------------------------------------
 
     def _start(self, command: dict, loop) -> None:
-        challenge_id, athlete = command.get("challenge"), command.get("athlete")
-        start_at = command.get("start_at_unix_s")
-        note = dict(challenge=challenge_id if isinstance(challenge_id, str) else None,
-                    athlete=athlete if isinstance(athlete, str) else None,
-                    start_at_unix_s=start_at if isinstance(start_at, (int, float)) else None)
-        why = None
-        if note["challenge"] is None or note["athlete"] is None or note["start_at_unix_s"] is None \
-                or not math.isfinite(start_at):
-            why = "the command lacks its challenge, athlete or start_at_unix_s"
-        elif self.busy:
+        note = start_note(command)
+        definition, why = checked_start(command, self.wall_clock())
+        if why is None and self.busy:
             why = f"challenge {self.challenge_id} is still running here"
-        elif start_at <= self.wall_clock():
-            why = "its start time has passed"
         if why is None:
             try:
-                definition = parse_definition(command.get("definition") or {}, "from the hub")
-                engine = ChallengeEngine(definition, [athlete], settle_time_s(self.rules, loop.latency_s))
-            except (UserError, ValueError, TypeError, AttributeError) as error:
+                engine = ChallengeEngine(definition, [note["athlete"]],
+                                         settle_time_s(self.rules, loop.latency_s))
+            except ValueError as error:
                 why = str(error)
         if why is not None:
-            LOG.warning("the hub's challenge %s is not run: %s.", challenge_id, why)
-            self.emit(HubChallengeNote(state="refused", why=why, **note))
+            refuse(self.emit, note, why)
             return
-        self.challenge_id, self.engine, self.athlete = challenge_id, engine, athlete
-        # Where the wall-clock start falls on this run's session timeline.
-        self.start_s = loop.session_time_s() + (start_at - self.wall_clock()) * loop.speed
+        self.challenge_id, self.engine, self.athlete = note["challenge"], engine, note["athlete"]
+        self.start_s = session_time_of(command["start_at_unix_s"], loop, self.wall_clock())
         self.started = False
         self.emit(HubChallengeNote(state="scheduled", name=definition.name, **note))
 
     def _control(self, name: str, at_unix_s, loop) -> None:
-        if not self.started:
-            if name == "challenge_abort":
-                self._end("aborted")
-            return
-        at_s = loop.now_s
+        action, at_s = name.removeprefix("challenge_"), loop.now_s
         if isinstance(at_unix_s, (int, float)) and math.isfinite(at_unix_s):
-            # The hub's moment on this timeline, so every mat pauses at the same instant;
-            # never before what the engine has already done, never in the future.
-            at_s = loop.session_time_s() - (self.wall_clock() - at_unix_s) * loop.speed
-            at_s = max(self.engine.now_s, min(at_s, loop.now_s))
-        action = name.removeprefix("challenge_")
-        self._out(getattr(self.engine, action)(at_s))
+            # The hub's moment on this timeline, so every mat acts at the same
+            # instant: one to come waits for it (even if the challenge has not
+            # started yet), one past is done now.
+            at_s = session_time_of(at_unix_s, loop, self.wall_clock())
+        self._due.append((at_s, action))
+        self._due.sort(key=lambda due: due[0])
+        self._act_due(loop.now_s)
+
+    def _act_due(self, now_s: float) -> None:
+        while self.engine is not None and self._due and self._due[0][0] <= now_s:
+            at_s, action = self._due.pop(0)
+            if self.started:
+                # Never before what the engine has done already.
+                self._out(getattr(self.engine, action)(max(at_s, self.engine.now_s)))
+            elif action == "abort":
+                self._end("aborted")
 
     # -- running -----------------------------------------------------------
 
@@ -207,7 +242,7 @@ class HubChallenge:
         if self.started and self.on_athlete is not None:
             self.on_athlete(None, False)
         self.challenge_id = self.engine = self.start_s = self.record = self.athlete = None
-        self.started = False
+        self.started, self._due = False, []
 
     def finish(self, loop) -> None:
         """The run ends: a challenge still going is aborted with what was done."""

@@ -56,5 +56,5 @@ def reps(station: str | None = None,
     rows = conn.execute(f"SELECT * FROM reps WHERE {' AND '.join(where)} ORDER BY id LIMIT ?",
                         (*args, limit)).fetchall()
     page = [{**{key: row[key] for key in REP_FIELDS}, "index": row["rep_index"],
-             "valid": bool(row["valid"])} for row in rows]
+             "valid": bool(row["valid"]), "cursor": str(row["id"])} for row in rows]
     return {"reps": page, "next": str(rows[-1]["id"]) if len(rows) == limit else None}
