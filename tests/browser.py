@@ -61,3 +61,16 @@ def wait_for(driver, condition, timeout_s: float = 30.0, what: str = "the page")
     from selenium.webdriver.support.ui import WebDriverWait
     return WebDriverWait(driver, timeout_s, poll_frequency=0.02).until(
         lambda d: condition(d), message=f"{what} did not happen in {timeout_s} s")
+
+
+def submit(driver, element) -> None:
+    """Click ``element`` and wait for the page the form leads to (a click
+    returns before the browser has the new page)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+    old = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 30, poll_frequency=0.02).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, 30, poll_frequency=0.02).until(
+        lambda d: d.execute_script("return document.readyState") == "complete")

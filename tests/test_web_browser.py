@@ -10,7 +10,7 @@ Set WEB_SCREENSHOTS=DIR to save the pages' screenshots there
 import os
 import sqlite3
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import quote
 
@@ -19,7 +19,7 @@ from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from browser import chromium_or_skip, quit_browser, start_browser, viewport, wait_for
+from browser import chromium_or_skip, quit_browser, start_browser, submit, viewport, wait_for
 from hub_process import FakeStation, HubProcess
 from station.hub.web.pin import set_pin
 from station.hub.web.set_links import set_address, set_token
@@ -53,7 +53,7 @@ def hub(tmp_path, broker):
 def log_in(driver, hub, pin=PIN):
     driver.get(hub.url + "/login")
     driver.find_element(By.ID, "pin").send_keys(pin)
-    driver.find_element(By.ID, "login").click()
+    submit(driver, driver.find_element(By.ID, "login"))
 
 
 def now_iso() -> str:
@@ -126,7 +126,7 @@ def test_a_form_sent_without_its_csrf_token_is_refused(hub, browser):
     assert browser.current_url.endswith("/coach")
     browser.execute_script("document.querySelector('#add-form input[name=csrf]').remove();")
     browser.find_element(By.ID, "add-name").send_keys("Mallory")
-    browser.find_element(By.ID, "add").click()
+    submit(browser, browser.find_element(By.ID, "add"))
     assert "no valid security token" in browser.find_element(By.TAG_NAME, "body").text
     browser.get(hub.url + "/coach")
     assert "Mallory" not in browser.find_element(By.ID, "roster").text
@@ -181,26 +181,43 @@ def test_hostile_names_show_as_text_and_run_nothing(tmp_path, broker, browser):
 
 
 PHONE = (390, 844)
+CLASS = {"mat-1": "Ann Berg", "mat-2": "Bo Lindqvist", "mat-3": "Chidi Okafor",
+         "mat-4": "Dana Kowalski", "mat-5": "漢" * 40}
+
+
+def _a_class(hub_dir):
+    """Five stations with a few days of sets each: (athlete, station, session, set index)."""
+    filler = HubFiller(hub_dir)
+    last = None
+    for n, (station, athlete) in enumerate(CLASS.items()):
+        filler.station, filler.seq = station, 0
+        filler.athlete(athlete)
+        for day in range(4, -1, -1):
+            started = datetime.now(timezone.utc) - timedelta(days=day, minutes=30)
+            session, set_index = filler.set_with_reps(athlete, 6 + day + n, started=started)
+            for index in range(3):  # a few reps better or worse than the day before
+                filler.rep(session, set_index, 20 + index, athlete,
+                           started + timedelta(seconds=40 + index),
+                           jump_height_m=0.18 + 0.01 * ((day * 7 + n + index) % 5),
+                           rating=("soft", "firm", "hard")[(day + n + index) % 3])
+        filler.status(athlete=athlete, set_reps=6 + n, last_rating="soft",
+                      waiting=n, sensors={"mat": "ok", "force": "ok"},
+                      calibrated_at="2026-11-30T09:12:00+00:00", free_disk_mb=12034.5 - 900 * n)
+        last = (athlete, station, session, set_index)
+    filler.close()
+    return last
 
 
 def test_the_phone_layout_has_no_sideways_scroll(tmp_path, broker, browser):
-    filler = HubFiller(tmp_path / "hub")
-    for n in range(6):
-        filler.station = f"mat-{n + 1}"
-        filler.seq = 0
-        filler.status(athlete="漢" * 40, set_reps=3, waiting=12, sensors={"mat": "ok", "force": "ok"},
-                      calibrated_at="2026-11-30T09:12:00+00:00", free_disk_mb=12034.5)
-    filler.athlete("漢" * 40)
-    session, set_index = filler.set_with_reps("漢" * 40, 8)
-    filler.close()
-    address = set_address(filler.station, session, set_index)
+    athlete, station, session, set_index = _a_class(tmp_path / "hub")
+    address = set_address(station, session, set_index)
     hub = start_hub(tmp_path, broker)
     try:
         viewport(browser, *PHONE)
         browser.get(hub.url + "/login")
         pages = {"login": "/login"}
         log_in(browser, hub)
-        pages.update(coach="/coach", athlete="/athletes/" + quote("漢" * 40),
+        pages.update(coach="/coach", athlete="/athletes/" + quote(CLASS["mat-1"]),
                      set=f"/sets/{address}?t={set_token(session, address)}", board="/board")
         for name, path in pages.items():
             browser.get(hub.url + path)
@@ -225,3 +242,29 @@ def _screenshots(browser, hub, pages) -> None:
             browser.get(hub.url + path)
             time.sleep(0.3)  # the board's first event and the fonts settle; only for pictures
             browser.save_screenshot(str(Path(folder) / f"{name}-{size[0]}x{size[1]}.png"))
+    _a_challenge(hub)
+    for size in ((1280, 720), (1920, 1080), (3840, 2160), PHONE):
+        viewport(browser, *size)
+        browser.get(hub.url + "/board")
+        wait_for(browser, lambda d: d.execute_script(
+            "return !document.getElementById('challenge').hidden;"))
+        time.sleep(0.3)  # as above
+        browser.save_screenshot(str(Path(folder) / f"board-challenge-{size[0]}x{size[1]}.png"))
+
+
+def _a_challenge(hub) -> None:
+    """Tabata on the five stations, in its second round, the first one reported."""
+    from station.challenge.definition import load_challenge
+    from station.hub.challenges import ChallengeBook, Lane
+    filler = HubFiller(hub.data_dir)
+    lanes = [Lane("gym", station, athlete) for station, athlete in CLASS.items()]
+    challenge_id = ChallengeBook(filler.conn).create(load_challenge("tabata"), lanes,
+                                                     time.time() - 25.0, time.time() - 40.0)
+    for n, (station, athlete) in enumerate(CLASS.items()):
+        filler.station = station
+        filler.seq = filler.conn.execute("SELECT MAX(seq) FROM messages WHERE station = ?",
+                                         (station,)).fetchone()[0]
+        session = filler.conn.execute("SELECT session FROM sessions WHERE station = ? "
+                                      "ORDER BY started_at DESC", (station,)).fetchone()[0]
+        filler.challenge_round(session, challenge_id, athlete, 1, 9 + n % 3, 8 + n % 3, 6 + n % 2)
+    filler.close()

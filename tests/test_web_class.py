@@ -8,7 +8,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from browser import chromium_or_skip, quit_browser, start_browser, viewport, wait_for
+from browser import chromium_or_skip, quit_browser, start_browser, submit, viewport, wait_for
 from class_stations import StationProcess
 from hub_process import HubProcess, wait_until
 from station.challenge.scores import IntervalResult, rank
@@ -59,10 +59,10 @@ def test_the_coach_runs_a_challenge_on_three_stations_and_the_board_shows_it(roo
     viewport(phone, 390, 844)
     phone.get(hub.url + "/coach")
     phone.find_element(By.ID, "pin").send_keys(PIN)
-    phone.find_element(By.ID, "login").click()
+    submit(phone, phone.find_element(By.ID, "login"))
     for name in ATHLETES.values():
         phone.find_element(By.ID, "add-name").send_keys(name)
-        phone.find_element(By.ID, "add").click()
+        submit(phone, phone.find_element(By.ID, "add"))
         assert f"{name} is on the roster." in phone.find_element(By.ID, "said").text
     Select(phone.find_element(By.ID, "preset")).select_by_value("custom")
     for field, value in (("rounds", "2"), ("work_s", "6"), ("rest_s", "3"), ("start_in_s", "6")):
@@ -73,7 +73,7 @@ def test_the_coach_runs_a_challenge_on_three_stations_and_the_board_shows_it(roo
         box = phone.find_element(By.CSS_SELECTOR, f'input[name=station][value="{station}"]')
         assert box.is_selected()  # online stations are ticked already
         Select(phone.find_element(By.NAME, f"athlete:{station}")).select_by_visible_text(athlete)
-    phone.find_element(By.ID, "start").click()
+    submit(phone, phone.find_element(By.ID, "start"))
     assert "Challenge started on 3 station(s)" in phone.find_element(By.ID, "said").text
 
     wait_for(tv, lambda d: d.execute_script("return !document.getElementById('challenge').hidden;"),

@@ -81,6 +81,14 @@ class HubFiller:
         body.update(changes)
         self._put("rep", body)
 
+    def challenge_round(self, session: str, challenge: str, athlete: str, round_index: int,
+                        reps: int, valid_reps: int, quality_reps: int) -> None:
+        self._put("challenge_round", {"session": session, "challenge": challenge,
+                                      "name": "tabata", "athlete": athlete,
+                                      "round_index": round_index, "reps": reps,
+                                      "valid_reps": valid_reps, "quality_reps": quality_reps,
+                                      "mean_rebound_contact_s": 0.21})
+
     def close(self) -> None:
         self.conn.close()
 

@@ -20,9 +20,9 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(coach_page)])
 def athlete_page(request: Request, name: str, conn: sqlite3.Connection = Depends(database)):
     sessions = sessions_of(conn, name)
     labels = [(s["first_at"] or "")[5:10] for s in sessions]
-    charts = [line_chart(title, list(zip(labels, (s[key] for s in sessions))), show)
-              for key, title, show, _ in MEASURES]
+    charts = [line_chart(title, list(zip(labels, (s[key] for s in sessions))), show, resolution)
+              for key, title, show, _, resolution in MEASURES]
     status = 200 if sessions else 404
     return page(request, "athlete.html", status_code=status, name=name, sessions=sessions,
                 charts=charts, bests=personal_bests(conn, name), sets=sets_of(conn, name),
-                show={key: show for key, _, show, _ in MEASURES})
+                show={key: show for key, _, show, *_ in MEASURES})

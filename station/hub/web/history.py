@@ -7,11 +7,12 @@ import sqlite3
 
 from station.hub.web.set_links import set_address
 
-#: Per session: (key, title, column, how a value reads, best is the highest).
-MEASURES = (("jump_height_m", "Jump height", lambda v: f"{v * 100:.1f} cm", True),
-            ("rsi", "RSI", lambda v: f"{v:.2f}", True),
-            ("rebound_contact_s", "Rebound contact", lambda v: f"{v * 1000:.0f} ms", False),
-            ("softness", "Landing softness", lambda v: f"{v:.0f}", True))
+#: Per session: (column, title, how a value reads, best is the highest, the
+#: smallest step that reading shows).
+MEASURES = (("jump_height_m", "Jump height", lambda v: f"{v * 100:.1f} cm", True, 0.001),
+            ("rsi", "RSI", lambda v: f"{v:.2f}", True, 0.01),
+            ("rebound_contact_s", "Rebound contact", lambda v: f"{v * 1000:.0f} ms", False, 0.001),
+            ("softness", "Landing softness", lambda v: f"{v:.0f}", True, 1.0))
 
 
 def sessions_of(conn: sqlite3.Connection, athlete: str) -> list[dict]:
@@ -27,7 +28,7 @@ def sessions_of(conn: sqlite3.Connection, athlete: str) -> list[dict]:
 
 def personal_bests(conn: sqlite3.Connection, athlete: str) -> list[dict]:
     out = []
-    for key, title, show, highest in MEASURES:
+    for key, title, show, highest, _ in MEASURES:
         row = conn.execute(
             f"SELECT {key} AS value, completed_at, station FROM reps WHERE athlete = ? AND valid "
             f"AND {key} IS NOT NULL ORDER BY {key} {'DESC' if highest else 'ASC'}, id LIMIT 1",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 WIDTH, HEIGHT = 640, 220
 #: Room for the axis labels: left, right, top, bottom.
-MARGIN = (56, 12, 12, 34)
+MARGIN = (74, 28, 12, 36)
 TICKS = 4
 
 
@@ -40,8 +40,11 @@ def _nice_step(span: float) -> float:
     return next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
 
 
-def line_chart(title: str, values: list[tuple[str, float | None]], show) -> Chart:
-    """``values``: (x label, value or None) in order; ``show`` formats a value."""
+def line_chart(title: str, values: list[tuple[str, float | None]], show,
+               resolution: float) -> Chart:
+    """``values``: (x label, value or None) in order; ``show`` formats a
+    value, to ``resolution`` (the smallest step it shows, so no two ticks
+    read the same)."""
     known = [(i, label, v) for i, (label, v) in enumerate(values) if v is not None]
     left, right, top, bottom = MARGIN
     inner_w, inner_h = WIDTH - left - right, HEIGHT - top - bottom
@@ -50,7 +53,7 @@ def line_chart(title: str, values: list[tuple[str, float | None]], show) -> Char
     low, high = min(v for *_, v in known), max(v for *_, v in known)
     if high - low < 1e-9:
         low, high = low - abs(low) * 0.1 - 1e-3, high + abs(high) * 0.1 + 1e-3
-    step = _nice_step(high - low)
+    step = _nice_step(max(high - low, resolution * TICKS))
     low, high = math.floor(low / step) * step, math.ceil(high / step) * step
     n = max(1, len(values) - 1)
 

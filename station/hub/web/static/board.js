@@ -38,6 +38,7 @@
       return tr;
     });
     body.replaceChildren(...rows);
+    document.body.style.setProperty("--rank", String(Math.min(1, 9 / Math.max(1, rows.length))));
   }
 
   function drawTiles(stations) {
@@ -53,6 +54,8 @@
       return tile;
     });
     $("tiles").replaceChildren(...tiles);
+    // Up to eight stations at full size; beyond, smaller so all fit above the bests.
+    document.body.style.setProperty("--tile", String(Math.min(1, Math.sqrt(8 / Math.max(1, stations.length)))));
   }
 
   function drawBests(bests) {
