@@ -2,7 +2,6 @@
 scripts cannot read and other sites cannot send, a CSRF token on every
 form, and five wrong PINs locking the client out for a minute."""
 
-import io
 import subprocess
 import sys
 

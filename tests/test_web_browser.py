@@ -8,7 +8,6 @@ Set WEB_SCREENSHOTS=DIR to save the pages' screenshots there
 """
 
 import os
-import sqlite3
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -17,7 +16,6 @@ from urllib.parse import quote
 import pytest
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
 
 from browser import chromium_or_skip, quit_browser, start_browser, submit, viewport, wait_for
 from hub_process import FakeStation, HubProcess

@@ -168,3 +168,28 @@ def test_hostile_names_are_escaped_on_every_page(hub_dir):
     for text in pages:
         assert "<script>window" not in text and "<img src=x" not in text
         assert "<svg onload" not in text and 'href="javascript:' not in text
+
+
+def test_the_console_starts_pauses_and_aborts_a_challenge(client):
+    log_in(client)
+    token = csrf_of(client, "/coach")
+    form = {"csrf": token, "preset": "custom", "rounds": "2", "work_s": "6", "rest_s": "3",
+            "score": "valid_reps", "station": "mat-1", "athlete:mat-1": "Ann",
+            "start_in_s": "30"}
+    started = client.post("/coach/challenge", data=form)
+    assert "Challenge started on 1 station(s); it begins in 30 s." in started.text
+    assert 'id="abort"' in started.text
+    challenge_id = started.text.split('action="/coach/challenge/')[1].split("/")[0]
+    paused = client.post(f"/coach/challenge/{challenge_id}/pause", data={"csrf": token})
+    assert "the challenge is scheduled; pause is for a challenge that is running" in paused.text.lower()
+    aborted = client.post(f"/coach/challenge/{challenge_id}/abort", data={"csrf": token})
+    assert "The challenge is aborted on every station." in aborted.text
+    assert client.get(f"/api/v1/challenges/{challenge_id}").json()["status"] == "aborted"
+
+
+def test_a_challenge_with_no_station_picked_is_one_sentence(client):
+    log_in(client)
+    token = csrf_of(client, "/coach")
+    refused = client.post("/coach/challenge", data={"csrf": token, "preset": "tabata",
+                                                    "start_in_s": "10"})
+    assert "Pick at least one station for the challenge." in refused.text

@@ -15,7 +15,7 @@ import math
 import sqlite3
 from datetime import datetime, timezone
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -125,13 +125,13 @@ async def start_challenge(request: Request, context: HubContext = Depends(hub),
             athletes={s: str(form.get(f"athlete:{s}")) for s in stations
                       if form.get(f"athlete:{s}")},
             start_in_s=_number(form, "start_in_s"))
-        started = await asyncio.to_thread(challenge_api.start_challenge, body, context, conn)
+        await asyncio.to_thread(challenge_api.start_challenge, body, context, conn)
     except ValidationError as error:
         return _back(problem=_validation_sentence(error))
     except UserError as error:
         return _back(problem=str(error))
     return _back(said=f"Challenge started on {len(stations)} station(s); it begins in "
-                      f"{body.start_in_s:g} s.") if started else _back()
+                      f"{body.start_in_s:g} s.")
 
 
 def _validation_sentence(error: ValidationError) -> str:
@@ -147,7 +147,6 @@ async def control_challenge(challenge_id: str, action: str, request: Request,
                             context: HubContext = Depends(hub),
                             conn: sqlite3.Connection = Depends(database)):
     await checked_form(request)
-    from fastapi import HTTPException
     try:
         await asyncio.to_thread(challenge_api.control, challenge_id, action, context, conn)
     except HTTPException as error:

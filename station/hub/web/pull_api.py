@@ -52,7 +52,7 @@ def _page(conn, table: str, columns: str, after, limit, since, where: str = "1",
           args: tuple = ()) -> tuple[list[sqlite3.Row], str | None]:
     """Rows of ``table`` by rowid after the cursor, received since ``since``
     (through the message each row is from)."""
-    clauses, params = [f"t.rowid > ?", where], [_cursor(after), *args]
+    clauses, params = ["t.rowid > ?", where], [_cursor(after), *args]
     if since is not None:
         clauses.append("julianday(m.received_at) >= julianday(?)")
         params.append(since)
