@@ -75,10 +75,9 @@ def run_hub(options: HubOptions, stop: threading.Event | None = None) -> int:
     writer.link = link
     writer.start()
     link.start()
-    server = uvicorn.Server(uvicorn.Config(
-        create_app(HubContext(options.data_dir, token, options.site, link),
-                   WebSettings(set_link_days=options.set_link_days)),
-        log_level="warning", lifespan="off"))
+    app = create_app(HubContext(options.data_dir, token, options.site, link),
+                     WebSettings(set_link_days=options.set_link_days))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
     http_thread = threading.Thread(target=server.run, kwargs={"sockets": [http_socket]},
                                    name="hub-http", daemon=True)
     http_thread.start()
@@ -89,6 +88,7 @@ def run_hub(options: HubOptions, stop: threading.Event | None = None) -> int:
               f"{address.host}:{address.port}, data in {options.data_dir}", flush=True)
         _watch(stop, writer, child, options.data_dir)
     finally:
+        app.state.web.closing.set()  # the boards' open streams end, so the server can
         server.should_exit = True
         http_thread.join(timeout=10)
         link.stop()

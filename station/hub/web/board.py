@@ -57,7 +57,8 @@ async def _events(request: Request, context: HubContext):
         yield f"retry: {RETRY_MS}\n\n"
         mark, sent_s, sent = None, None, None
         loop = asyncio.get_running_loop()
-        while not await request.is_disconnected():
+        closing = request.app.state.web.closing
+        while not closing.is_set() and not await request.is_disconnected():
             now_s = loop.time()
             new_mark = await asyncio.to_thread(change_mark, conn)
             if new_mark != mark or sent_s is None or now_s - sent_s >= KEEPALIVE_S:

@@ -3,6 +3,7 @@ PINs per client, the templates, and the settings."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +42,9 @@ class WebState:
     sessions: CoachSessions = field(init=False)
     lockout: Lockout = field(init=False)
     templates: jinja2.Environment = field(default_factory=template_environment)
+    #: Set when the hub stops: the boards' event streams end at once (they
+    #: would otherwise hold the HTTP server open) and the browsers reconnect.
+    closing: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:
         self.sessions = CoachSessions(session_s=self.settings.session_s)
