@@ -80,6 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--reader", metavar="SPEC",
                      help="the RFID tag reader: auto, none, serial:PORT or evdev:PATH "
                           "(default: [identity] reader in the config; docs/identity.md)")
+    run.add_argument("--broker", metavar="URL",
+                     help="publish the log to the class network's broker, like mqtt://hub:1883 "
+                          "(default: [network] broker in the config; docs/network.md)")
+    run.add_argument("--station-id", metavar="ID",
+                     help="this station's id on the class network (default: [network] "
+                          "station_id, else the host name)")
 
     analyse = commands.add_parser("analyse", aliases=["analyze"], help="analyse a recording")
     analyse.add_argument("file", type=Path, metavar="FILE", help="a recording (format 1 CSV)")
@@ -100,6 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     athletes.add_parser(commands)
     from station.commands import export
     export.add_parser(commands)
+    from station.commands import class_demo, hub
+    hub.add_parser(commands)
+    class_demo.add_parser(commands)
     return parser
 
 
@@ -132,6 +141,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "export":
             from station.commands.export import export
             return export(args)
+        if args.command == "hub":
+            from station.commands.hub import hub
+            return hub(args)
+        if args.command == "class-demo":
+            from station.commands.class_demo import class_demo
+            return class_demo(args)
         from station.commands.analyse import analyse
         return analyse(args)
     except UserError as error:

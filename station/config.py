@@ -18,6 +18,8 @@ from station.hardware_config import FrontEndConfig, MatConfig, PlateConfig, Sour
 from station.identity.config import IdentityConfig
 from station.kiosk.config import KioskConfig, SoundConfig
 from station.log.storage import StorageConfig
+from station.network.config import NetworkConfig
+from station.kiosk.set_link import WebConfig
 
 DEFAULT_CONFIG_PATH = Path("/etc/jumpmat/station.toml")
 #: Each table of the file and what reads it.
@@ -26,7 +28,8 @@ TABLES = {"timing": TimingRules.from_mapping, "force": ForceRules.from_mapping,
           "frontend": FrontEndConfig.from_table, "plate": PlateConfig.from_table,
           "kiosk": KioskConfig.from_table, "sound": SoundConfig.from_table,
           "storage": StorageConfig.from_table, "export": ExportConfig.from_table,
-          "identity": IdentityConfig.from_table}
+          "identity": IdentityConfig.from_table,
+          "network": NetworkConfig.from_table, "web": WebConfig.from_table}
 
 
 class ConfigError(UserError):
@@ -46,6 +49,8 @@ class Config:
     storage: StorageConfig = field(default_factory=StorageConfig)
     export: ExportConfig = field(default_factory=ExportConfig)
     identity: IdentityConfig = field(default_factory=IdentityConfig)
+    network: NetworkConfig = field(default_factory=NetworkConfig)
+    web: WebConfig = field(default_factory=WebConfig)
     path: Path | None = None
 
 

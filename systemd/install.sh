@@ -4,6 +4,9 @@
 # mounted automatically, a config file at /etc/jumpmat/station.toml.
 #
 #   sudo ./systemd/install.sh            from a clone of the project
+#   sudo ./systemd/install.sh --hub      the class hub instead (docs/network.md):
+#                                        mosquitto, chrony as the gym's time
+#                                        server, the jumpmat-hub service
 #
 # Safe to run again (that is how to update): it never overwrites the config.
 # With DESTDIR=/some/folder it only writes the files under that folder and
@@ -50,7 +53,7 @@ add_user() {
         useradd --system --user-group --home-dir /var/lib/jumpmat --no-create-home \
             --shell /usr/sbin/nologin jumpmat
     fi
-    usermod --append --groups "$(echo "$GROUPS_NEEDED" | tr ' ' ',')" jumpmat
+    [ -z "$GROUPS_NEEDED" ] || usermod --append --groups "$(echo "$GROUPS_NEEDED" | tr ' ' ',')" jumpmat
 }
 
 install_venv() {
@@ -98,7 +101,56 @@ start_services() {
     systemctl restart jumpmat-usb-eject.path jumpmat-station.service
 }
 
+HUB_PACKAGES="python3-venv python3-pip mosquitto chrony"
+HUB_DATA=/var/lib/jumpmat-hub
+
+install_hub_files() {
+    say "hub files under ${DESTDIR:-/}"
+    install -D -m 0644 "$HERE/jumpmat-hub.service" "$DESTDIR/etc/systemd/system/jumpmat-hub.service"
+    install -D -m 0644 "$HERE/hub/mosquitto-jumpmat.conf" "$DESTDIR/etc/mosquitto/conf.d/jumpmat.conf"
+    install -D -m 0644 "$HERE/hub/chrony-jumpmat-hub.conf" "$DESTDIR/etc/chrony/conf.d/jumpmat-hub.conf"
+    install -D -m 0644 "$PROJECT/docs/network.md" "$DESTDIR/opt/jumpmat/docs/network.md"
+    install -d -m 0755 "$DESTDIR/usr/local/bin"
+    ln -sfn "$VENV/bin/station" "$DESTDIR/usr/local/bin/station"
+    install -d -m 0750 "$DESTDIR$HUB_DATA"
+}
+
+start_hub() {
+    chown jumpmat:jumpmat "$HUB_DATA"
+    # mosquitto reads the password file and the ACL in the hub's folder.
+    usermod --append --groups jumpmat mosquitto
+    # The hub's own broker account, before mosquitto needs the password file.
+    runuser -u jumpmat -- "$VENV/bin/python" -c \
+        "from station.hub.accounts import ensure_hub_account; ensure_hub_account('$HUB_DATA')"
+    say "starting mosquitto, chrony and the hub"
+    systemctl daemon-reload
+    systemctl enable mosquitto.service chrony.service jumpmat-hub.service
+    systemctl restart mosquitto.service chrony.service jumpmat-hub.service
+}
+
+install_hub() {
+    if staging; then
+        install_hub_files
+        say "staged under $DESTDIR (no packages, user, virtual environment or services)"
+        exit 0
+    fi
+    PACKAGES=$HUB_PACKAGES
+    install_packages
+    GROUPS_NEEDED=""
+    add_user
+    install_venv
+    install_hub_files
+    start_hub
+    say "done: 'station hub add-station ID' gives each station its password; the API is on port 8080"
+    exit 0
+}
+
 need_root
+case "${1:-}" in
+    "") ;;
+    --hub) install_hub ;;
+    *) echo "install: unknown option $1; use --hub or nothing" >&2; exit 2 ;;
+esac
 if staging; then
     install_files
     say "staged under $DESTDIR (no packages, user, virtual environment or services)"

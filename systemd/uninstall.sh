@@ -28,19 +28,23 @@ fi
 if ! staging; then
     say "stopping the services"
     systemctl disable --now jumpmat-station.service jumpmat-usb-eject.path 2>/dev/null || true
+    systemctl disable --now jumpmat-hub.service 2>/dev/null || true
 fi
 rm -f "$DESTDIR/etc/systemd/system/jumpmat-station.service" \
       "$DESTDIR/etc/systemd/system/jumpmat-usb-eject.service" \
       "$DESTDIR/etc/systemd/system/jumpmat-usb-eject.path" \
       "$DESTDIR/etc/udev/rules.d/99-jumpmat-usb.rules" \
       "$DESTDIR/etc/udev/rules.d/99-jumpmat-frontend.rules" \
-      "$DESTDIR/usr/local/bin/station"
+      "$DESTDIR/usr/local/bin/station" \
+      "$DESTDIR/etc/systemd/system/jumpmat-hub.service" \
+      "$DESTDIR/etc/mosquitto/conf.d/jumpmat.conf" \
+      "$DESTDIR/etc/chrony/conf.d/jumpmat-hub.conf"
 rm -rf "$DESTDIR/opt/jumpmat"
 # Only if no stick is still mounted there.
 rmdir "$DESTDIR/media/jumpmat" 2>/dev/null || true
 if [ "$PURGE" = yes ]; then
     say "removing the config and the data"
-    rm -rf "$DESTDIR/etc/jumpmat" "$DESTDIR/var/lib/jumpmat"
+    rm -rf "$DESTDIR/etc/jumpmat" "$DESTDIR/var/lib/jumpmat" "$DESTDIR/var/lib/jumpmat-hub"
     if ! staging && getent passwd jumpmat >/dev/null; then
         userdel jumpmat
     fi

@@ -19,8 +19,9 @@ STARTED_AT = "2026-11-24T18:00:00.000+00:00"
 def open_log(path):
     conn = sqlite3.connect(path)
     if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
-        conn.executescript(MIGRATIONS[0])
-        conn.execute("PRAGMA user_version = 1")
+        for migration in MIGRATIONS:
+            conn.executescript(migration)
+        conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
         conn.execute("INSERT INTO sessions (id, started_at, mat_source, force_source, simulated) "
                      "VALUES (1, ?, 'simulated', 'simulated', 1)", (STARTED_AT,))
         for athlete_id, name in ((7, "Ann"), (8, "Bob"), (9, "Cy")):

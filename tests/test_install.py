@@ -133,3 +133,44 @@ def test_the_installed_units_pass_systemd_analyze_verify(tmp_path):
                           capture_output=True, text=True, timeout=60)
     # It warns about unknown keys and bad values on stderr but still exits 0.
     assert done.returncode == 0 and done.stderr == "", done.stderr
+
+
+def test_a_staged_hub_install_lays_out_the_broker_the_time_server_and_the_hub(tmp_path):
+    root = system_root(tmp_path)
+    run_script("install.sh", root, "--hub")
+    sources = {"etc/systemd/system/jumpmat-hub.service": SYSTEMD / "jumpmat-hub.service",
+               "etc/mosquitto/conf.d/jumpmat.conf": SYSTEMD / "hub/mosquitto-jumpmat.conf",
+               "etc/chrony/conf.d/jumpmat-hub.conf": SYSTEMD / "hub/chrony-jumpmat-hub.conf",
+               "opt/jumpmat/docs/network.md": PROJECT / "docs/network.md"}
+    for target, source in sources.items():
+        assert (root / target).read_bytes() == source.read_bytes(), target
+        assert stat.S_IMODE((root / target).stat().st_mode) == 0o644, target
+    assert os.readlink(root / "usr/local/bin/station") == "/opt/jumpmat/venv/bin/station"
+    assert stat.S_IMODE((root / "var/lib/jumpmat-hub").stat().st_mode) == 0o750
+    broker = (root / "etc/mosquitto/conf.d/jumpmat.conf").read_text()
+    assert "allow_anonymous false" in broker
+    assert "password_file /var/lib/jumpmat-hub/mosquitto/passwd" in broker
+    assert "acl_file /var/lib/jumpmat-hub/mosquitto/acl" in broker
+    chrony = (root / "etc/chrony/conf.d/jumpmat-hub.conf").read_text().splitlines()
+    assert "allow" in chrony and "local stratum 10" in chrony
+    assert not (root / "etc/systemd/system/jumpmat-station.service").exists()
+
+
+def test_the_installer_refuses_an_unknown_option(tmp_path):
+    done = subprocess.run(["sh", str(SYSTEMD / "install.sh"), "--everything"], capture_output=True,
+                          text=True, env=dict(os.environ, DESTDIR=str(tmp_path)))
+    assert done.returncode == 2 and "--hub" in done.stderr
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed here")
+def test_the_hub_unit_passes_systemd_analyze_verify(tmp_path):
+    station = tmp_path / "opt/jumpmat/venv/bin/station"
+    station.parent.mkdir(parents=True)
+    station.write_text("#!/bin/sh\n")
+    station.chmod(0o755)
+    unit = tmp_path / "jumpmat-hub.service"
+    unit.write_text((SYSTEMD / "jumpmat-hub.service").read_text()
+                    .replace("/opt/jumpmat/", f"{tmp_path}/opt/jumpmat/"))
+    done = subprocess.run(["systemd-analyze", "verify", str(unit)], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0 and done.stderr == "", done.stderr

@@ -11,7 +11,7 @@ from station.log.schema import MIGRATIONS
 from station_process import station
 
 TABLES = {"athletes", "sessions", "sets", "contacts", "flights", "reps", "challenges",
-          "challenge_rounds", "exports", "export_athletes"}
+          "challenge_rounds", "exports", "export_athletes", "outbox"}
 
 
 def tables(conn):

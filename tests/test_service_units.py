@@ -187,3 +187,17 @@ def test_the_eject_helper_ignores_what_is_not_a_mounted_stick_under_the_root(tmp
     assert "NOT-MOUNTED is not mounted" in done.stderr
     assert "ignoring request 'a b'" in done.stderr and "ignoring request 'x;reboot'" in done.stderr
     assert list((tmp_path / "eject").iterdir()) == []
+
+
+def test_the_hub_is_a_notify_service_with_a_watchdog_that_never_gives_up():
+    hub = unit("jumpmat-hub.service")
+    service = hub["Service"]
+    assert service["Type"] == ["notify"] and service["NotifyAccess"] == ["main"]
+    assert 2 <= float(service["WatchdogSec"][0]) <= 30
+    assert service["Restart"] == ["always"] and hub["Unit"]["StartLimitIntervalSec"] == ["0"]
+    assert "mosquitto.service" in hub["Unit"]["After"][0]
+    command = service["ExecStart"][0].split()
+    assert command[1:3] == ["hub", "--broker"]
+    data_dir = command[command.index("--data-dir") + 1]
+    assert service["StateDirectory"] == [data_dir.rsplit("/", 1)[1]]
+    assert service["ReadWritePaths"] == [data_dir]

@@ -17,6 +17,8 @@ from datetime import datetime, timezone
 from station.challenge.definition import WORK, Definition
 from station.challenge.events import ChallengeFinished
 from station.challenge.scores import IntervalResult, rank
+from station.log.db import transaction
+from station.log.outbox import add_entry, round_body
 
 
 def wall_clock_now() -> str:
@@ -34,6 +36,10 @@ class ChallengeRecord:
     athlete_ids:
         roster name -> ``athletes.id`` (a name missing or None: a guest not on
         the roster; their rounds are kept with a NULL athlete).
+    hub_challenge:
+        the hub's id of a class challenge run on many mats, or None.
+
+    Each round's row and its outbox entry (docs/network.md) are committed together.
 
         record = ChallengeRecord(conn, session_id, load_challenge("tabata"), {"Ann": 7})
         record.interval(result)          # each IntervalResult as it finishes
@@ -41,29 +47,33 @@ class ChallengeRecord:
     """
 
     def __init__(self, conn: sqlite3.Connection, session_id: int, definition: Definition,
-                 athlete_ids: dict, started_at: str | None = None) -> None:
+                 athlete_ids: dict, started_at: str | None = None,
+                 hub_challenge: str | None = None) -> None:
         self.conn = conn
         self.athlete_ids = athlete_ids
-        with conn:
+        with transaction(conn):
             self.challenge_id = conn.execute(
-                "INSERT INTO challenges (session_id, name, definition_json, started_at) "
-                "VALUES (?, ?, ?, ?)",
+                "INSERT INTO challenges (session_id, name, definition_json, started_at, "
+                "hub_challenge) VALUES (?, ?, ?, ?, ?)",
                 (session_id, definition.name, json.dumps(definition.to_json()),
-                 started_at or wall_clock_now())).lastrowid
+                 started_at or wall_clock_now(), hub_challenge)).lastrowid
 
     def interval(self, result: IntervalResult) -> None:
         """Keep a finished work interval as the athlete's round; rests have no row."""
         if result.kind != WORK:
             return
-        with self.conn:
+        values = (result.round, result.reps, result.valid, result.quality,
+                  result.mean_rebound_contact_s)
+        with transaction(self.conn):
             self.conn.execute(
                 "INSERT INTO challenge_rounds (challenge_id, athlete_id, round_index, reps, "
                 "valid_reps, quality_reps, mean_rebound_contact_s) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (self.challenge_id, self.athlete_ids.get(result.athlete), result.round,
-                 result.reps, result.valid, result.quality, result.mean_rebound_contact_s))
+                (self.challenge_id, self.athlete_ids.get(result.athlete), *values))
+            add_entry(self.conn, "challenge_round",
+                      round_body(self.conn, self.challenge_id, result.athlete, *values))
 
     def finish(self, ended_by: str, ended_at: str | None = None) -> None:
-        with self.conn:
+        with transaction(self.conn):
             self.conn.execute("UPDATE challenges SET ended_at = ?, ended_by = ? WHERE id = ?",
                               (ended_at or wall_clock_now(), ended_by, self.challenge_id))
 
@@ -145,9 +155,10 @@ def _entry(conn, athlete_id, challenge_id, name, definition_json, started_at, en
 def record_opener(log):
     """``(definition, {name: id}) -> ChallengeRecord`` on ``log``'s connection
     and session, or None when the run has no session log."""
-    def open_record(definition: Definition, athlete_ids: dict):
+    def open_record(definition: Definition, athlete_ids: dict, hub_challenge: str | None = None):
         session = log.session
         if session is None or session.session_id is None:
             return None
-        return ChallengeRecord(session.conn, session.session_id, definition, athlete_ids)
+        return ChallengeRecord(session.conn, session.session_id, definition, athlete_ids,
+                               hub_challenge=hub_challenge)
     return open_record

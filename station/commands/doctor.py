@@ -133,6 +133,9 @@ def doctor(args, say=print) -> int:
     results += checks.check_display()
     results += checks.check_audio(muted=config is not None and config.sound.mute)
     results += [checks.check_clock(), checks.check_last_crash()]
+    if config is not None and (config.network.broker or getattr(args, "broker", None)):
+        from station.network.doctor import check_network
+        results += check_network(args, config, data_dir)
     for status, line in results:
         say(f"{status:>7}  {line}")
     return 1 if any(status == PROBLEM for status, _ in results) else 0

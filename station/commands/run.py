@@ -90,18 +90,76 @@ def run(args) -> int:
                 return 0
     source = open_source(args, config)
     log = open_run_log(args, config, source)
-    with stop_on_signals() as stop, contextlib.closing(log):
+    with contextlib.ExitStack() as closing:
+        link = network_link(args, config, log, source, closing)
+        stop = closing.enter_context(stop_on_signals())
+        closing.enter_context(contextlib.closing(log))
         if args.headless:
-            if chosen_challenge is not None:
-                challenge = HeadlessChallenge(*chosen_challenge, config.timing, print_json,
-                                              open_record=challenge_record_opener(log))
-                show = challenge.on_event
-                loop = StationLoop(source, pipeline_for(config), log.showing(show), args.speed,
-                                   args.duration, on_readings=log.on_readings)
-                log.started(loop, config)
-                return drive(loop, stop, challenge.stepper(loop, stop, HEADLESS_STEP_S))
-            return drive_with_taps(source, stop, args, config, log)
-        return run_kiosk(source, config, args, stop, config_problem, log, chosen_challenge)
+            return run_headless(source, stop, args, config, log, chosen_challenge, link)
+        return run_kiosk(source, config, args, stop, config_problem, log, chosen_challenge, link)
+
+
+def run_headless(source, stop: threading.Event, args, config, log: RunLog, chosen_challenge,
+                 link) -> int:
+    """JSON lines, no screen. A challenge given on the command line, the
+    hub's commands and tap-in (docs/identity.md: each tap a JSON line, picking
+    who the log files the following sets under) act between the loop's steps."""
+    show, challenge, taps = print_json, None, None
+    if chosen_challenge is not None:
+        challenge = HeadlessChallenge(*chosen_challenge, config.timing, print_json,
+                                      open_record=challenge_record_opener(log))
+        show = challenge.on_event
+    commands, hub = hub_parts(link, log, config, show, challenge is not None)
+    show = hub.on_event if hub is not None else show
+    if challenge is None:
+        from station.identity.run_taps import open_run_taps
+        taps = open_run_taps(args, config, log, show=print_json)
+        show = taps.listening(show)
+    loop = StationLoop(source, pipeline_for(config), log.showing(show), args.speed,
+                       args.duration, on_readings=log.on_readings)
+    log.started(loop, config)
+    step = challenge.stepper(loop, stop, HEADLESS_STEP_S) if challenge is not None \
+        else lambda: time.sleep(HEADLESS_STEP_S)
+    if taps is not None:
+        pause = step
+
+        def step() -> None:
+            taps.step(loop.now_s)
+            pause()
+    with contextlib.closing(taps) if taps is not None else contextlib.nullcontext():
+        return drive(loop, stop, with_hub(commands, hub, loop, step))
+
+
+def network_link(args, config, log: RunLog, source, closing: contextlib.ExitStack):
+    """The class network's link when a broker is given (closed last, after the
+    log's final rows), else None; without one, nothing of it is imported."""
+    if not (getattr(args, "broker", None) or config.network.broker):
+        return None
+    from station.network.run_network import open_network
+    link = open_network(args, config, log, source.has_force)
+    if link is not None:
+        closing.callback(link.close)
+    return link
+
+
+def hub_parts(link, log: RunLog, config, emit, local_challenge: bool):
+    if link is None:
+        return None, None
+    from station.network.run_network import hub_parts as parts
+    return parts(link, log, config, emit, local_challenge)
+
+
+def with_hub(commands, hub, loop: StationLoop, step):
+    """``step`` after acting on what the hub sent (nothing to do without a network)."""
+    if commands is None:
+        return step
+
+    def between_steps() -> None:
+        commands.step(loop)
+        if hub is not None:
+            hub.step(loop)
+        step()
+    return between_steps
 
 
 def check_reader_spec(args) -> None:
@@ -112,26 +170,11 @@ def check_reader_spec(args) -> None:
         raise UserError(f"--reader: the tag {problem}; see docs/identity.md.")
 
 
-def drive_with_taps(source, stop: threading.Event, args, config, log: RunLog) -> int:
-    """A headless run with tap-in: each tap is printed as a JSON line and
-    picks who the log files the following sets under (docs/identity.md)."""
-    from station.identity.run_taps import open_run_taps
-    taps = open_run_taps(args, config, log, show=print_json)
-    loop = StationLoop(source, pipeline_for(config), log.showing(taps.listening(print_json)), args.speed,
-                       args.duration, on_readings=log.on_readings)
-    log.started(loop, config)
-
-    def between_steps():
-        taps.step(loop.now_s)
-        time.sleep(HEADLESS_STEP_S)
-    with contextlib.closing(taps):
-        return drive(loop, stop, between_steps)
-
-
 def run_kiosk(source, config, args, stop: threading.Event, config_problem: str | None = None,
-              log: RunLog | None = None, chosen_challenge=None) -> int:
+              log: RunLog | None = None, chosen_challenge=None, link=None) -> int:
     """``log``: the run's session log (every event is logged before it is shown);
-    ``chosen_challenge``: (definition, class) to open the kiosk in, or None."""
+    ``chosen_challenge``: (definition, class) to open the kiosk in, or None;
+    ``link``: the class network's ``NetworkLink``, or None."""
     log = log or RunLog(None)
     from station.kiosk.app import open_app
     parts = kiosk_parts(config, log)
@@ -159,9 +202,13 @@ def run_kiosk(source, config, args, stop: threading.Event, config_problem: str |
     from station.kiosk.usb_mode import attach as attach_usb
     usb = attach_usb(app, config, data_dir_for(args, config))
     health = kiosk_health(app, config, args)
+    commands = kiosk_hub(link, log, app)
+    app.set_link = kiosk_set_link(config, log, link)
 
     def between_steps():
         health.check()
+        if commands is not None:
+            commands.step(loop)
         app.between_steps(loop, stop)
     try:
         return drive(loop, stop, between_steps)
@@ -170,6 +217,25 @@ def run_kiosk(source, config, args, stop: threading.Event, config_problem: str |
         taps.close()
         close_parts(parts)
         app.close()
+
+
+def kiosk_hub(link, log: RunLog, app):
+    """The hub's roster, standings and commands on the kiosk; None without a network."""
+    if link is None:
+        return None
+    from station.network.kiosk_hub import attach
+    return attach(link, log, app)
+
+
+def kiosk_set_link(config, log: RunLog, link):
+    """Each set's page at the hub for the summary's QR code; None without
+    ``[web] hub_url``, the class network or a session log."""
+    if not config.web.hub_url or link is None or log.session is None:
+        return None
+    from station.kiosk.set_link import set_link_maker
+    session = log.session
+    return set_link_maker(config.web.hub_url, link.network.station_id, session.conn,
+                          lambda: session.session_id)
 
 
 def kiosk_health(app, config, args):

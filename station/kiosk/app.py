@@ -71,6 +71,8 @@ class KioskApp:
         self.fonts = TextCache()
         self.shots = Screenshots(screenshots) if screenshots is not None else None
         self.rects: list[pygame.Rect] = []   # the text boxes of the last frame
+        #: ``set_link(set_index)``: a set's page at the hub (station/kiosk/set_link.py), or None.
+        self.set_link: Callable[[int], str | None] | None = None
         self._targets: dict[str, tuple[int, int, int, int]] = {}
         self._seen_rep = board.last_rep_changed_at
         self._seen_landing = board.landing_changed_at
@@ -149,13 +151,19 @@ class KioskApp:
         if shown is Screen.WEIGH_IN:
             return weigh_in.render(page, board, now_s, fonts)
         if shown is Screen.SUMMARY:
-            return summary.render(page, board, fonts)
+            return summary.render(page, board, fonts, link=self._set_link())
         if shown is Screen.PICKER:
             names = [name for _, name in self.flow.choices]
             return picker.render(page, names, self.flow.highlighted, fonts, targets)
         if shown is Screen.HISTORY:
             return history.render(page, self.flow.shown_history, fonts)
         return live.render(page, board, fonts, highlight=now_s < self._highlight_until_s)
+
+    def _set_link(self) -> str | None:
+        """The last set's page at the hub, for its QR code; None without a hub."""
+        if self.set_link is None or self.board.last_totals is None:
+            return None
+        return self.set_link(self.board.last_totals.index)
 
     def _notice_changes(self, now_s: float) -> None:
         """Start the count's highlight on a new rep, and the flash on a new landing."""

@@ -221,6 +221,13 @@ class ChallengeControl:
         elif self.stage == "running" and (action is Action.NEXT or hit == "skip"):
             self._handle(self.engine.skip(now_s))
 
+    def remote(self, what: str, at_s: float) -> None:
+        """The hub's "pause", "resume", "skip" or "abort" for the whole class, at ``at_s``."""
+        if self.stage == "ready" and what == "abort":
+            self.stage = "off"
+        elif self.stage == "running":
+            self._handle(getattr(self.engine, what)(at_s))
+
     def _end(self, now_s: float) -> None:
         if self.stage == "ready":
             self.stage = "off"

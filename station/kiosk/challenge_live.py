@@ -46,6 +46,8 @@ class Extras:
     confirming: bool = False
     flash: str | None = None
     ready: bool = False
+    #: The athlete's place among every mat of a class challenge ("2nd of 8 in the room"), or "".
+    room: str = ""
 
 
 def render(surface: pygame.Surface, view: LiveView, fonts: TextCache, extras: Extras = Extras(),
@@ -55,7 +57,8 @@ def render(surface: pygame.Surface, view: LiveView, fonts: TextCache, extras: Ex
     surface.fill(BACKGROUND)
     page = _ChallengePage(surface, fonts)
     paused = view.banner == "PAUSED"
-    title = view.title + (f" - {extras.one_athlete}" if extras.one_athlete else "")
+    title = view.title + (f" - {extras.one_athlete}" if extras.one_athlete else "") \
+        + (f" - {extras.room}" if extras.room else "")
     page.text(title, page.u(4.5), LABEL, page.left_w, topleft=(page.margin_x, page.u(3)))
     page.kind_band(view)
     clock, clock_cap = page.clock(view.clock_text, DIM if paused else TEXT)

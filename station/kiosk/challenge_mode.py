@@ -42,6 +42,9 @@ class ChallengeMode:
         self.direct = direct
         self.on_athlete = on_athlete
         self._told: tuple | None = None
+        #: () -> the athlete's place in the room ("2nd of 8 in the room") or "":
+        #: set by the class network (station/network/kiosk_hub.py).
+        self.room: Callable[[], str] = str
 
     @property
     def active(self) -> bool:
@@ -102,7 +105,7 @@ class ChallengeMode:
         extras = challenge_live.Extras(
             one_athlete=control.ticked[0][1] if control.definition.athletes == ONE else "",
             confirming=control.confirming(now_s), flash=control.flashing(now_s),
-            ready=control.stage == "ready")
+            ready=control.stage == "ready", room=self.room())
         return challenge_live.render(surface, self.view(now_s), fonts, extras, targets)
 
     def view(self, now_s: float):

@@ -12,14 +12,21 @@ from station.kiosk.board import LiveBoard
 from station.kiosk.charts import draw_bars
 from station.kiosk.layout import (AMBER, BACKGROUND, LABEL, MISSING, ON_AMBER, RATING_COLOURS, TEXT,
                                   TILE, Page, cm_text, ms_text)
+from station.kiosk.set_link import qr_surface
 from station.kiosk.text import TextCache
 from station.kiosk.totals import RATINGS, SetTotals
 
 
-def render(surface: pygame.Surface, board: LiveBoard, fonts: TextCache) -> list[pygame.Rect]:
-    """Draw the summary of the board's last set; the rect of every text drawn."""
+def render(surface: pygame.Surface, board: LiveBoard, fonts: TextCache,
+           link: str | None = None) -> list[pygame.Rect]:
+    """Draw the summary of the board's last set; the rect of every text drawn.
+    ``link``: the set's page at the hub, shown as a QR code on the right."""
     surface.fill(BACKGROUND)
     page = Page(surface, fonts)
+    if link is not None and board.last_totals is not None:
+        surface = _scan_column(page, surface, link)
+        scan_rects, page = page.rects, Page(surface, fonts)
+        page.rects.extend(scan_rects)
     totals = board.last_totals
     title = f"SET {totals.index} DONE" if totals is not None else "NO SET YET"
     page.text(title, page.u(7), TEXT, page.width // 2, topleft=(page.margin_x, page.u(4)))
@@ -39,6 +46,19 @@ def render(surface: pygame.Surface, board: LiveBoard, fonts: TextCache) -> list[
     if totals.last_reason is not None:
         page.band(f"Last rep not counted: {totals.last_reason}", AMBER, ON_AMBER)
     return page.rects
+
+
+def _scan_column(page: Page, surface: pygame.Surface, link: str) -> pygame.Surface:
+    """The QR code in a column on the right, under "SCAN TO SEE YOUR SET";
+    the rest of the screen, for the summary."""
+    side_px = min(page.u(62), surface.get_width() * 3 // 10)
+    code = qr_surface(link, side_px)
+    left = surface.get_width() - page.margin_x - code.get_width()
+    top = page.u(15)
+    surface.blit(code, (left, top))
+    page.text("SCAN TO SEE YOUR SET", page.u(3), LABEL, code.get_width(),
+              midtop=(left + code.get_width() // 2, top + code.get_height() + page.u(2)))
+    return surface.subsurface(pygame.Rect(0, 0, left - page.margin_x // 2, surface.get_height()))
 
 
 def _tiles(page: Page, totals: SetTotals) -> None:

@@ -19,6 +19,7 @@ from typing import Callable
 from station.errors import UserError
 from station.identity.tags import normalise_tag, tag_problem
 from station.log.db import iso_utc, transaction
+from station.log.outbox import add_entry, athlete_body
 
 ROSTER_COLUMNS = ("name", "body_mass_kg", "tag_id")
 #: Masses outside this range are typing mistakes (grams, pounds, a stray digit).
@@ -145,9 +146,13 @@ def rename_athlete(conn: sqlite3.Connection, athlete_id: int, name: str) -> Athl
     with transaction(conn):
         changed = conn.execute("UPDATE athletes SET name = ?, guest = 0 WHERE id = ?",
                                (name, athlete_id)).rowcount
+        if changed:
+            renamed = _athlete(conn.execute(f"SELECT {_FIELDS} FROM athletes WHERE id = ?",
+                                            (athlete_id,)).fetchone())
+            add_entry(conn, "athlete", athlete_body(name, renamed.body_mass_kg, renamed.tag_id, False))
     if not changed:
         raise UserError(f"There is no athlete number {athlete_id}; list them with `station athletes list`.")
-    return _athlete(conn.execute(f"SELECT {_FIELDS} FROM athletes WHERE id = ?", (athlete_id,)).fetchone())
+    return renamed
 
 
 def _insert(conn, name, body_mass_kg, tag_id, guest: bool, now_s: float) -> Athlete:
@@ -155,6 +160,7 @@ def _insert(conn, name, body_mass_kg, tag_id, guest: bool, now_s: float) -> Athl
     athlete_id = conn.execute(
         "INSERT INTO athletes (name, body_mass_kg, tag_id, guest, created_at) VALUES (?, ?, ?, ?, ?)",
         (name, body_mass_kg, tag_id, int(guest), created_at)).lastrowid
+    add_entry(conn, "athlete", athlete_body(name, body_mass_kg, tag_id, guest), lambda: now_s)
     return Athlete(athlete_id, name, body_mass_kg, tag_id, guest, created_at)
 
 

@@ -140,4 +140,25 @@ MIGRATIONS = [
     ALTER TABLE contacts ADD COLUMN cop_left_pct REAL;
     ALTER TABLE reps ADD COLUMN fatigue INTEGER;
     """,
+    # The class network (docs/network.md): each session gets a UUID, so a rep
+    # is (station, session UUID, rep index) everywhere; the outbox holds what
+    # the station publishes, one entry per committed row a person would miss,
+    # numbered in the same transaction as the row; a challenge run for the
+    # hub keeps the hub's challenge id.
+    """
+    ALTER TABLE sessions ADD COLUMN uuid TEXT;
+    UPDATE sessions SET uuid = lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4'
+        || substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + abs(random()) % 4, 1)
+        || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)));
+    CREATE UNIQUE INDEX sessions_by_uuid ON sessions(uuid);
+    ALTER TABLE challenges ADD COLUMN hub_challenge TEXT;   -- NULL: started at the station
+    CREATE TABLE outbox (
+        seq INTEGER PRIMARY KEY,           -- from 1; rows are never deleted, so never reused
+        kind TEXT NOT NULL,                -- "session", "set", "rep", "challenge_round", "athlete"
+        body TEXT NOT NULL,                -- JSON, as docs/network.md gives it
+        created_at TEXT NOT NULL,
+        sent_at TEXT                       -- NULL until the broker acknowledged it
+    );
+    CREATE INDEX outbox_unsent ON outbox(seq) WHERE sent_at IS NULL;
+    """,
 ]

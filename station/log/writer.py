@@ -15,12 +15,14 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from station.analysis.events import BodyWeight, Contact, Fault, Flight, Landing, Rep, SetEnd, SetStart, Summary
 from station.log.db import iso_utc, transaction
+from station.log.outbox import add_entry, rep_body, session_body, set_body
 from station.log.raw import RawRecorder
 from station.log.space import DiskGuard, free_bytes_of
 from station.readings import BACK, FRONT
@@ -264,21 +266,31 @@ class SessionLog:
                         "log tries again at the next rep.", error)
 
     def _insert_session(self) -> int:
-        return self.conn.execute(
-            "INSERT INTO sessions (started_at, mat_source, force_source, simulated) "
-            "VALUES (?, ?, ?, ?)", self._session).lastrowid
+        session_id = self.conn.execute(
+            "INSERT INTO sessions (started_at, mat_source, force_source, simulated, uuid) "
+            "VALUES (?, ?, ?, ?, ?)", (*self._session, str(uuid.uuid4()))).lastrowid
+        self._outbox("session", session_body(self.conn, session_id))
+        return session_id
 
     def _write(self, item: tuple, created: list) -> None:
         kind, *args = item
         if kind == "session_end":
             self.conn.execute("UPDATE sessions SET ended_at = ? WHERE id = ?", (args[0], self.session_id))
+            self._outbox("session", session_body(self.conn, self.session_id))
             return
         owner = args[0]
         if owner.row_id is None:  # a set's row comes with its first item
             owner.row_id = self._insert_set(owner)
             created.append((owner, "row_id"))
+            self._outbox("set", set_body(self.conn, owner.row_id))
         if kind != "set":
             getattr(self, f"_write_{kind}")(*args)
+        if kind in ("athlete", "set_end"):
+            self._outbox("set", set_body(self.conn, owner.row_id))
+
+    def _outbox(self, kind: str, body: dict) -> None:
+        """The entry the class network gets, in the transaction of its row."""
+        add_entry(self.conn, kind, body, self.wall_clock)
 
     def _insert_set(self, owner: _Set) -> int:
         return self.conn.execute(
@@ -340,7 +352,7 @@ class SessionLog:
     def _write_rep(self, owner: _Set, rep: Rep, completed_at: str) -> None:
         rebound = rep.rebound_contact
         landing = (rebound.landing if rebound is not None else None) or {}
-        self.conn.execute(
+        rep_id = self.conn.execute(
             "INSERT INTO reps (set_id, rep_index, completed_at, back_flight_s, rebound_contact_s, "
             "forward_flight_s, jump_height_m, rsi, landing_peak_force_n, loading_rate_bw_per_s, "
             "softness, rating, valid, reason, fatigue) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -348,7 +360,8 @@ class SessionLog:
              _duration(rebound), _duration(rep.forward_flight), rep.height_m,
              None if rebound is None else rebound.rsi, landing.get("peak_force_n"),
              landing.get("loading_rate_bw_per_s"), landing.get("softness"), landing.get("rating"),
-             int(rep.valid), rep.reason, int(rep.fatigue)))
+             int(rep.valid), rep.reason, int(rep.fatigue))).lastrowid
+        self._outbox("rep", rep_body(self.conn, rep_id))
 
 
 def _zone(contact: Contact) -> str | None:

@@ -1,0 +1,80 @@
+"""A challenge started from the hub's API on three real headless stations:
+they begin their first work interval within 50 ms of each other (on this
+machine's one clock), and the hub's standings equal the stations' own
+rounds, read from each station.db."""
+
+import sqlite3
+
+import pytest
+
+from broker import Broker
+from class_stations import StationProcess
+from hub_process import HubProcess, wait_until
+from station.challenge.scores import IntervalResult, rank
+
+#: Two short work intervals: the test takes seconds of real time, not minutes.
+SHORT = {"name": "short", "title": "Short", "score": "valid_reps",
+         "intervals": [{"kind": "work", "duration_s": 6}, {"kind": "rest", "duration_s": 3},
+                       {"kind": "work", "duration_s": 6}]}
+START_SPREAD_S = 0.050
+
+
+@pytest.fixture
+def room(tmp_path):
+    broker = Broker(tmp_path / "broker")
+    hub = HubProcess(tmp_path / "hub", broker.url)
+    # Real speed: a wall-clock start means nothing on a sped-up session clock.
+    mats = [StationProcess(tmp_path / f"mat-{n}", broker.url, f"mat-{n}", seed=n, speed=1.0,
+                           duration_s=None) for n in (1, 2, 3)]
+    yield hub, mats
+    for thing in (*mats, hub, broker):
+        thing.stop()
+
+
+def _own_rounds(mat, challenge_id):
+    conn = sqlite3.connect(f"file:{mat.data_dir / 'station.db'}?mode=ro", uri=True)
+    try:
+        return conn.execute(
+            "SELECT round_index, reps, valid_reps, quality_reps, mean_rebound_contact_s "
+            "FROM challenge_rounds JOIN challenges ON challenges.id = challenge_id "
+            "WHERE hub_challenge = ? ORDER BY round_index", (challenge_id,)).fetchall()
+    finally:
+        conn.close()
+
+
+def test_three_stations_start_together_and_are_ranked_by_their_own_rounds(room):
+    hub, mats = room
+    wait_until(lambda: all((hub.station(m.station_id) or {}).get("online") for m in mats),
+               what="three stations online at the hub")
+    code, answer = hub.post("/api/v1/challenges", {
+        "challenge": SHORT, "stations": [m.station_id for m in mats],
+        "athletes": {"mat-1": "Ann", "mat-2": "Bob", "mat-3": "Cy"}, "start_in_s": 6})
+    assert code == 200, answer
+    challenge_id = answer["id"]
+    finished = wait_until(
+        lambda: (lambda c: c["status"] == "finished" and c)(
+            hub.get(f"/api/v1/challenges/{challenge_id}")),
+        timeout_s=90, what="the challenge finished at the hub")
+
+    firsts = []
+    for mat in mats:
+        starts = [line for line in mat.lines() if line.get("type") == "interval_start"
+                  and line.get("challenge") == challenge_id]
+        assert starts, mat.output.read_text()[-2000:]
+        firsts.append(starts[0]["started_unix_s"])
+    assert max(firsts) - min(firsts) <= START_SPREAD_S
+    assert min(firsts) == pytest.approx(answer["start_at_unix_s"], abs=START_SPREAD_S)
+
+    own = {mat.station_id: _own_rounds(mat, challenge_id) for mat in mats}
+    assert all(len(rounds) == 2 for rounds in own.values()), own
+    results = [IntervalResult(index=r[0], kind="work", athlete=station, round=r[0], start_s=0.0,
+                              end_s=0.0, ended_by="time", reps=r[1], valid=r[2], quality=r[3],
+                              mean_rebound_contact_s=r[4], target_reps=None, paused_reps=0)
+               for station, rounds in own.items() for r in rounds]
+    expected = rank(list(own), results, "valid_reps")
+    assert [(s["station"], s["place"], s["reps"], s["valid_reps"], s["quality_reps"])
+            for s in finished["standings"]] == \
+        [(s.athlete, s.place, s.reps, s.valid, s.quality) for s in expected]
+    assert {s["station"]: s["athlete"] for s in finished["standings"]} == \
+        {"mat-1": "Ann", "mat-2": "Bob", "mat-3": "Cy"}
+    assert sum(s["reps"] for s in finished["standings"]) > 0

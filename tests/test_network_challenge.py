@@ -1,0 +1,158 @@
+"""Class challenges the hub starts on several real headless stations through
+a real mosquitto: one wall-clock start for everyone, rounds published with
+the hub's challenge id, a start that has passed not run."""
+
+import json
+import time
+
+from network_station import Listener, Station, wait_until
+
+QUICK = {"name": "quick", "title": "Quick", "rounds": 2, "work_s": 3, "rest_s": 2}
+
+
+def start_command(challenge, athlete, start_at_unix_s, command_id):
+    return {"v": 1, "cmd": "challenge_start", "id": command_id, "challenge": challenge,
+            "definition": QUICK, "athlete": athlete, "start_at_unix_s": start_at_unix_s}
+
+
+def cmd_topic(station):
+    return f"jumpmat/v1/gym/station/{station}/cmd"
+
+
+def online(listener, station):
+    return any(s["state"] == "online" for s in listener.statuses(station))
+
+
+def test_two_stations_begin_the_first_work_interval_at_the_same_wall_clock_time(tmp_path, broker):
+    listener = Listener(broker.port)
+    stations = {name: Station(tmp_path / name, "--broker", broker.url, "--station-id", name,
+                              "--seed", str(n)) for n, name in enumerate(("mat-1", "mat-2"))}
+    try:
+        for name in stations:
+            wait_until(lambda: online(listener, name), what=f"{name} online")
+        start_at = time.time() + 3.0
+        for name, athlete in zip(stations, ("Ann", "Bob")):
+            listener.publish(cmd_topic(name), start_command("c-1", athlete, start_at, f"s-{name}"))
+        for station in stations.values():
+            wait_until(lambda: any(h["state"] == "finished" for h in station.of_type("hub_challenge")),
+                       timeout_s=90, what="the challenge's end")
+        wait_until(lambda: len([m for m in listener.log_entries() if m["kind"] == "challenge_round"]) == 4,
+                   what="four rounds at the listener")
+    finally:
+        for station in stations.values():
+            station.stop()
+    firsts = {}
+    for name, station in stations.items():
+        starts = [line for line in station.of_type("interval_start") if line["challenge"] == "c-1"]
+        assert [s["kind"] for s in starts] == ["work", "rest", "work"]
+        firsts[name] = starts[0]["started_unix_s"]
+        assert abs(firsts[name] - start_at) < 0.05
+        assert starts[0]["started_unix_s"] <= starts[0]["shown_unix_s"]
+        # The intervals follow on the session timeline: 3 s work, 2 s rest.
+        assert abs(starts[1]["started_unix_s"] - firsts[name] - 3.0) < 0.05
+        intervals = [line for line in station.of_type("interval") if line["kind"] == "work"]
+        rounds = sorted((m["body"] for m in listener.log_entries(name) if m["kind"] == "challenge_round"),
+                        key=lambda body: body["round_index"])
+        assert [(r["challenge"], r["name"], r["round_index"], r["reps"], r["valid_reps"], r["quality_reps"])
+                for r in rounds] == [("c-1", "quick", i["round"], i["reps"], i["valid"], i["quality"])
+                                     for i in intervals]
+        assert {r["athlete"] for r in rounds} == {"Ann" if name == "mat-1" else "Bob"}
+    assert abs(firsts["mat-1"] - firsts["mat-2"]) < 0.05
+    listener.close()
+
+
+def test_a_start_that_has_passed_is_not_run_and_a_command_is_acted_on_once(tmp_path, broker):
+    listener = Listener(broker.port)
+    station = Station(tmp_path, "--speed", "5", "--broker", broker.url, "--station-id", "mat-1")
+    try:
+        wait_until(lambda: online(listener, "mat-1"), what="the station online")
+        listener.publish(cmd_topic("mat-1"), start_command("c-old", "Ann", time.time() - 1.0, "late"))
+        refused = wait_until(lambda: station.of_type("hub_challenge"), what="the refusal")
+        assert refused[0]["state"] == "refused" and refused[0]["challenge"] == "c-old"
+        assert "passed" in refused[0]["why"]
+        later = start_command("c-2", "Ann", time.time() + 60.0, "later")
+        listener.publish(cmd_topic("mat-1"), later)
+        listener.publish(cmd_topic("mat-1"), later)  # delivered twice: acted on once
+        listener.publish(cmd_topic("mat-1"), {"v": 1, "cmd": "challenge_abort", "id": "stop",
+                                               "challenge": "c-2", "at_unix_s": time.time()})
+        wait_until(lambda: [h for h in station.of_type("hub_challenge") if h["state"] == "aborted"],
+                   what="the abort")
+    finally:
+        station.stop()
+    notes = [(h["challenge"], h["state"]) for h in station.of_type("hub_challenge")]
+    assert notes == [("c-old", "refused"), ("c-2", "scheduled"), ("c-2", "aborted")]
+    assert not [line for line in station.of_type("interval_start")]
+    conn = station.db()
+    assert conn.execute("SELECT count(*) FROM challenges").fetchone() == (0,)
+    conn.close()
+    listener.close()
+
+
+def test_the_kiosk_runs_the_hubs_challenge_in_its_screens_and_publishes_the_rounds(tmp_path, broker):
+    listener = Listener(broker.port)
+    shots = tmp_path / "shots"
+    kiosk = Station(tmp_path / "kiosk", "--broker", broker.url, "--station-id", "k-1",
+                    "--size", "800x480", "--screenshots", shots)
+    try:
+        wait_until(lambda: online(listener, "k-1"), what="the kiosk online")
+        listener.publish(cmd_topic("k-1"), start_command("c-9", "Ann", time.time() + 3.0, "k-start"))
+        wait_until(lambda: len([m for m in listener.log_entries("k-1") if m["kind"] == "challenge_round"]) == 2,
+                   timeout_s=90, what="the kiosk's two rounds")
+    finally:
+        kiosk.stop()
+    rounds = [m["body"] for m in listener.log_entries("k-1") if m["kind"] == "challenge_round"]
+    assert [(r["challenge"], r["athlete"], r["round_index"]) for r in rounds] == [
+        ("c-9", "Ann", 1), ("c-9", "Ann", 2)]
+    states = {path.name[3:-4] for path in shots.iterdir()}
+    assert {"challenge-ready", "challenge-work", "challenge-rest"} <= states
+    listener.close()
+
+
+def test_the_challenge_screen_shows_the_athletes_place_in_the_room(video):
+    from station.analysis.pipeline import Pipeline
+    from station.analysis.rules import TimingRules
+    from station.app import StationLoop
+    from station.kiosk.challenge_control import ChallengeControl
+    from station.kiosk.challenge_mode import ChallengeMode
+    from station.network.kiosk_hub import KioskHubChallenge, ordinal
+    from station.sources.simulated import SimulatedAthlete, SimulatedSource
+    loop = StationLoop(SimulatedSource(SimulatedAthlete(0)), Pipeline(), on_event=lambda event: None)
+    mode = ChallengeMode(ChallengeControl(lambda: [(7, "Ann")], TimingRules()))
+    hub = KioskHubChallenge(mode, "mat-2")
+    standings = {"v": 1, "challenge": "c-3", "name": "quick", "status": "running", "standings": [
+        {"place": 1, "station": "mat-5", "athlete": "Bo"}, {"place": 2, "station": "mat-2", "athlete": "Ann"},
+        {"place": 3, "station": "mat-1", "athlete": "Cy"}]}
+    hub.standings = lambda: standings
+    assert hub.room_text() == ""  # no hub challenge on this mat yet
+    hub.command(start_command("c-3", "Ann", time.time() + 30.0, "x"), loop)
+    assert mode.control.stage == "ready" and mode.control.starts_at_s > loop.now_s + 25
+    assert hub.room_text() == "2nd of 3 in the room"
+    standings["challenge"] = "another"
+    assert hub.room_text() == ""
+    assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111)] == [
+        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st", "111th"]
+    loop.finish()
+
+
+def test_the_hubs_pause_and_resume_take_effect_at_their_wall_clock_moments(tmp_path, broker):
+    listener = Listener(broker.port)
+    station = Station(tmp_path, "--broker", broker.url, "--station-id", "mat-1")
+    definition = {"name": "long", "title": "Long", "rounds": 1, "work_s": 4, "rest_s": 2}
+    try:
+        wait_until(lambda: online(listener, "mat-1"), what="the station online")
+        start_at = time.time() + 2.0
+        command = start_command("c-5", "Ann", start_at, "p-start")
+        listener.publish(cmd_topic("mat-1"), {**command, "definition": definition})
+        for what, at in (("pause", 1.0), ("resume", 2.5)):
+            listener.publish(cmd_topic("mat-1"), {"v": 1, "cmd": f"challenge_{what}", "id": what,
+                                                   "challenge": "c-5", "at_unix_s": start_at + at})
+        wait_until(lambda: [h for h in station.of_type("hub_challenge") if h["state"] == "finished"],
+                   timeout_s=90, what="the end of the challenge")
+    finally:
+        station.stop()
+    [work] = [line for line in station.of_type("interval") if line["kind"] == "work"]
+    # 4 s of work and 1.5 s paused, to the microsecond the JSON keeps.
+    assert abs(work["end_s"] - work["start_s"] - 5.5) < 2e-6
+    starts = station.of_type("interval_start")
+    assert abs(starts[0]["started_unix_s"] - start_at) < 0.05
+    listener.close()
