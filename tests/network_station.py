@@ -33,7 +33,8 @@ class Listener:
     ``session``: a client id for a persistent session (messages published
     while it is away wait for it at the broker), or None for a clean one."""
 
-    def __init__(self, port: int, topic: str = "jumpmat/v1/#", session: str | None = None) -> None:
+    def __init__(self, port: int, topic: str = "jumpmat/v1/#", session: str | None = None,
+                 username: tuple[str, str] | None = None) -> None:
         from paho.mqtt.client import CallbackAPIVersion, Client, MQTTv5
         from paho.mqtt.properties import Properties
         from paho.mqtt.packettypes import PacketTypes
@@ -42,6 +43,8 @@ class Listener:
         self._subscribed = threading.Event()
         self.client = Client(CallbackAPIVersion.VERSION2, client_id=session or "", protocol=MQTTv5)
         self.client.on_message = self._on_message
+        if username is not None:
+            self.client.username_pw_set(*username)
         self.client.on_subscribe = lambda *args: self._subscribed.set()
         self.client.on_connect = lambda client, *args: client.subscribe(topic, qos=1)
         properties = None

@@ -54,6 +54,10 @@ def test_a_roster_replaces_the_non_guests_and_keeps_everyone_elses_sets(tmp_path
     assert erase_athlete(conn, "Old") == [old.id]
     assert erase_athlete(conn, "Nobody") == []
     assert "Old" not in [a.name for a in list_athletes(conn, guests=True)]
+    named = [(kind, body) for kind, body in conn.execute("SELECT kind, body FROM outbox ORDER BY seq")
+             if '"Old"' in body]
+    assert named == [("athlete", '{"name":"Old","body_mass_kg":null,"tag_id":null,"guest":false,'
+                                 '"erased":true}')]
     conn.close()
 
 

@@ -84,6 +84,7 @@ def run(args) -> int:
         LOG.warning("%s", config_problem)
     chosen_challenge = challenge_from_args(args)  # checked before any hardware opens
     check_reader_spec(args)
+    network = network_from(args, config)
     if not args.headless and uses_hardware(args, config):
         with stop_on_signals() as stop:
             if not hardware_ready(args, config, config_problem, stop):
@@ -91,7 +92,7 @@ def run(args) -> int:
     source = open_source(args, config)
     log = open_run_log(args, config, source)
     with contextlib.ExitStack() as closing:
-        link = network_link(args, config, log, source, closing)
+        link = network_link(network, args, config, log, source, closing)
         stop = closing.enter_context(stop_on_signals())
         closing.enter_context(contextlib.closing(log))
         if args.headless:
@@ -130,13 +131,29 @@ def run_headless(source, stop: threading.Event, args, config, log: RunLog, chose
         return drive(loop, stop, with_hub(commands, hub, loop, step))
 
 
-def network_link(args, config, log: RunLog, source, closing: contextlib.ExitStack):
-    """The class network's link when a broker is given (closed last, after the
-    log's final rows), else None; without one, nothing of it is imported."""
+def network_from(args, config):
+    """The class network to join (``--broker`` or ``[network] broker``), or None.
+    A bad ``--broker`` is the user's to fix; a problem in the config's
+    ``[network]`` must not stop an appliance: it runs without the network."""
     if not (getattr(args, "broker", None) or config.network.broker):
         return None
+    from station.network.config import network_for
+    try:
+        return network_for(args, config)
+    except UserError as error:
+        if getattr(args, "broker", None):
+            raise
+        LOG.warning("%s The station runs without the class network.", error)
+        return None
+
+
+def network_link(network, args, config, log: RunLog, source, closing: contextlib.ExitStack):
+    """The class network's link when there is one (closed last, after the
+    log's final rows), else None; without one, nothing of it is imported."""
+    if network is None:
+        return None
     from station.network.run_network import open_network
-    link = open_network(args, config, log, source.has_force)
+    link = open_network(network, args, config, log, source.has_force)
     if link is not None:
         closing.callback(link.close)
     return link

@@ -121,17 +121,23 @@ class Publisher(threading.Thread):
     def _connect_forever(self) -> None:
         backoff_s = BACKOFF_S[0]
         while not self._stop_asked.is_set():
-            client = self._new_client()
             broker = self.network.broker
             try:
+                client = self._new_client()
                 client.connect(broker.host, broker.port, keepalive=KEEPALIVE_S, clean_start=True)
-            except (OSError, ValueError) as error:
+            except (OSError, ValueError) as error:  # ssl's errors are OSErrors too
                 self._warn_once("unreachable", f"the broker {self.network.url} cannot be reached "
                                 f"({error}); the station goes on and sends its log when it is back.")
                 self._stop_asked.wait(backoff_s)
                 backoff_s = min(backoff_s * 2, BACKOFF_S[1])
                 continue
-            was_connected = self._session(client)
+            try:
+                was_connected = self._session(client)
+            except (sqlite3.Error, OSError) as error:
+                # A log that cannot be read for a moment (locked, I/O): the
+                # thread lives on and tries again, the entries wait in the log.
+                self._warn_once("session", f"sending the log stopped ({error}); it starts again.")
+                was_connected = False
             if was_connected:
                 backoff_s = BACKOFF_S[0]
             elif not self._stop_asked.is_set():

@@ -8,18 +8,15 @@ import logging
 from station.errors import UserError
 from station.log.db import DB_FILE
 from station.log.storage import data_dir_for
-from station.network.config import network_for
+from station.network.config import Network
 from station.network.link import NetworkLink
 
 LOG = logging.getLogger("station")
 
 
-def open_network(args, config, log, has_force: bool) -> NetworkLink | None:
-    """The started link, or None with no broker; a run without a session log
-    has nothing to publish (one warning)."""
-    network = network_for(args, config)
-    if network is None:
-        return None
+def open_network(network: Network, args, config, log, has_force: bool) -> NetworkLink | None:
+    """The started link; None for a run without a session log, which has
+    nothing to publish (one warning)."""
     if log.session is None:
         LOG.warning("without a session log the station has nothing to publish to %s.", network.url)
         return None
