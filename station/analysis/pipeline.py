@@ -328,6 +328,7 @@ class Pipeline:
 
     def _open_set(self, time_s: float) -> list[Event]:
         self._set_start_s = time_s
+        self._weights_seen -= self._weigh_in.forget(time_s, among=self._weights_seen)
         self._set_weighed = False
         self._set_reps = self._set_valid_reps = 0
         self._sets += 1

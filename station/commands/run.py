@@ -101,7 +101,7 @@ def run(args) -> int:
             log.started(loop, config)
             if challenge is not None:
                 return drive(loop, stop, challenge.stepper(loop, stop, HEADLESS_STEP_S))
-            return drive(loop, stop, lambda: time.sleep(HEADLESS_STEP_S))
+            return drive(loop, stop, lambda: loop.behind or time.sleep(HEADLESS_STEP_S))
         return run_kiosk(source, config, args, stop, config_problem, log, chosen_challenge)
 
 

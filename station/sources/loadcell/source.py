@@ -35,6 +35,10 @@ LOG = logging.getLogger("station.loadcell")
 #: the reader thread, which a busy host can hold up for tens of ms. Readings
 #: older than this are complete.
 LATENCY_S = 0.05
+#: Samples kept for a main loop that has fallen behind (per cell, 20 s at
+#: 1 kHz): beyond that new samples are dropped and counted, so memory stays
+#: flat however long the loop is stalled.
+MAX_BUFFERED_SAMPLES = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +90,9 @@ class LoadCellSource:
         self._edges: list[MatEdge] = []
         self._blocks: deque[ForceBlock] = deque()
         self._last_sample_s = -np.inf
+        self._buffered = 0
+        #: Samples dropped because the main loop did not read them in time.
+        self.dropped_samples = 0
 
     def start(self) -> MatStart:
         """Open the link. A mat on the front-end has no way to report its
@@ -109,6 +116,7 @@ class LoadCellSource:
                 self._blocks.appendleft(_slice(block, cut, None))
                 block = _slice(block, 0, cut)
             blocks.append(block)
+            self._buffered -= len(block.time_s)
         return [*edges, *blocks]
 
     def end_s(self) -> None:
@@ -158,8 +166,12 @@ class LoadCellSource:
         if not keep.all():
             LOG.debug("Dropped %d samples that the clock fit moved back in time.", int((~keep).sum()))
             time_s, corners_n = time_s[keep], corners_n[keep]
+        if self._buffered + len(time_s) > MAX_BUFFERED_SAMPLES:
+            self.dropped_samples += len(time_s)
+            return
         if len(time_s):
             self._last_sample_s = float(time_s[-1])
+            self._buffered += len(time_s)
             self._blocks.append(ForceBlock(time_s, corners_n.sum(axis=1), corners_n))
 
     def _edge(self, frame: MatEdgeFrame) -> None:
