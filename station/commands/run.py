@@ -132,6 +132,8 @@ def run_kiosk(source, config, args, stop: threading.Event, config_problem: str |
     from station.kiosk.usb_mode import attach as attach_usb
     usb = attach_usb(app, config, data_dir_for(args, config))
     health = kiosk_health(app, config, args)
+    if log.notice is not None:
+        app.board.banners.append(("log", log.notice))
 
     def between_steps():
         health.check()
