@@ -316,3 +316,16 @@ def test_a_stalled_loop_keeps_a_bounded_backlog_and_counts_what_it_drops(devices
     time_s, _ = samples_of(source.read(float("inf")))
     assert 0 < len(time_s) <= 500
     assert np.all(np.diff(time_s) > 0)
+
+
+def test_link_errors_as_they_grow_become_the_device_problem(devices, sources):
+    emulator = devices(corrupt_every=10)
+    source = sources(emulator.path)
+
+    def noisy():
+        source.read(float("inf"))
+        return source.problem is not None and "failed their check" in source.problem
+    assert wait_until(noisy, timeout_s=30.0)
+    assert source.problem.startswith("The load-cell link had trouble: ")
+    assert source.link.stats.crc_errors > 0
+    assert "check the USB cable" in source.problem

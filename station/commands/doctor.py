@@ -56,14 +56,19 @@ def check_serial() -> list[tuple[str, str]]:
 def check_frontend(config) -> tuple[str, str]:
     from station.commands.calibrate_device import wait_connected
     from station.sources.loadcell.link import FrontEndLink
+    from station.sources.loadcell.source import LINK_ERRORS
     link = FrontEndLink(config.frontend.port or None, rate_hz=config.frontend.rate_hz)
     link.start()
     try:
         if not wait_connected(link):
             return PROBLEM, f"load-cell front-end: {link.problem or 'no answer'}"
         identity = link.identity
+        stats = link.stats
+        counts = ", ".join(f"{getattr(stats, key)} {what}" for key, what in LINK_ERRORS.items()
+                           if getattr(stats, key))
         return OK, (f"load-cell front-end: {identity.name}, firmware {identity.firmware}, "
-                    f"serial {identity.serial}, {link.rate_hz} samples/s per cell")
+                    f"serial {identity.serial}, {link.rate_hz} samples/s per cell"
+                    f"{'; link: ' + counts if counts else ''}")
     finally:
         link.close()
 

@@ -39,6 +39,15 @@ LATENCY_S = 0.05
 #: 1 kHz): beyond that new samples are dropped and counted, so memory stays
 #: flat however long the loop is stalled.
 MAX_BUFFERED_SAMPLES = 20_000
+#: The link's error counts, as the screen says them when they grow.
+LINK_ERRORS = {"crc_errors": "frames that failed their check", "lost_frames": "frames lost",
+               "duplicates": "frames that came twice", "reordered": "frames out of order",
+               "bad_versions": "frames of another protocol version",
+               "oversize": "frames longer than allowed", "unknown_kinds": "frames of an unknown kind",
+               "malformed": "frames with a broken payload", "overflows": "samples the device dropped",
+               "dropped": "frames the station could not keep up with"}
+#: How long the screen says so after the counts last grew.
+LINK_NOTICE_S = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +100,8 @@ class LoadCellSource:
         self._blocks: deque[ForceBlock] = deque()
         self._last_sample_s = -np.inf
         self._buffered = 0
+        self._counts: dict[str, int] = {}
+        self._link_notice: tuple[float, str] | None = None
         #: Samples dropped because the main loop did not read them in time.
         self.dropped_samples = 0
 
@@ -127,8 +138,24 @@ class LoadCellSource:
 
     @property
     def problem(self) -> str | None:
-        """One sentence for the screen while force is not coming, else None."""
-        return self.link.problem
+        """One sentence for the screen while force is not coming, or for
+        ``LINK_NOTICE_S`` after the link's error counts last grew; else None."""
+        if self.link.problem:
+            return self.link.problem
+        stats = self.link.stats
+        counts = {key: getattr(stats, key) for key in LINK_ERRORS}
+        counts["dropped_samples"] = self.dropped_samples
+        grown = {key: counts[key] - self._counts.get(key, 0) for key in counts
+                 if counts[key] > self._counts.get(key, 0)}
+        self._counts = counts
+        now_s = time.monotonic()
+        if grown:
+            self._link_notice = (now_s + LINK_NOTICE_S, "The load-cell link had trouble: " + ", ".join(
+                f"{count} {LINK_ERRORS.get(key, 'samples the station could not keep up with')}"
+                for key, count in grown.items()) + "; if it goes on, check the USB cable.")
+        if self._link_notice is not None and now_s < self._link_notice[0]:
+            return self._link_notice[1]
+        return None
 
     def status(self) -> LoadCellStatus:
         stats = self.link.stats
