@@ -68,8 +68,7 @@ def export_log(conn: sqlite3.Connection, data_dir: Path, dest_root: Path,
     now = now or datetime.now(timezone.utc)
     if not Path(dest_root).is_dir():
         raise UserError(f"{dest_root} is not a folder: give an existing folder or a mounted stick.")
-    conn.create_function("clean_name", 1, lambda name: None if name is None else clean_name(name),
-                         deterministic=True)
+    _register_clean_name(conn)
     with _snapshot(conn):
         athlete_ids = None if athlete is None else athlete_ids_named(conn, athlete)
         selection = Selection(since=_resolve_since(conn, since, athlete_ids),
@@ -79,6 +78,17 @@ def export_log(conn: sqlite3.Connection, data_dir: Path, dest_root: Path,
     _record_export(conn, now, folder, rows["reps.csv"], selection)
     return ExportResult(folder, rows["reps.csv"], tracker.done, tracker.bytes_written,
                         selection.since)
+
+
+def _register_clean_name(conn: sqlite3.Connection) -> None:
+    """Names in the tables are cleaned as they are read (station/log/names.py)."""
+    try:
+        conn.create_function("clean_name", 1, lambda name: None if name is None else clean_name(name),
+                             deterministic=True)
+    except sqlite3.OperationalError:
+        # SQLite refuses to (re)define a function while a statement of an
+        # earlier export is still open: it was defined by that export.
+        conn.execute("SELECT clean_name('')").fetchone()
 
 
 @contextlib.contextmanager
