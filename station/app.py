@@ -17,6 +17,14 @@ from station.analysis.pipeline import Pipeline
 from station.sources.base import Source
 
 LOG = logging.getLogger("station")
+#: The most session time one step reads and decides. A step that falls
+#: behind (a slow machine, a stalled screen, a --speed the machine cannot
+#: reach) catches up in slices this long, so no step's readings, and no
+#: step's wall time, grow with how far behind it is.
+MAX_SLICE_S = 1.0
+#: How far behind its clock a run may fall before it says, once, that it
+#: cannot keep up (a short stall of the screen is not worth a word).
+BEHIND_WARN_S = 5.0
 
 
 class StationLoop:
@@ -31,8 +39,12 @@ class StationLoop:
     def __init__(self, source: Source, pipeline: Pipeline, on_event: Callable[[Event], None],
                  speed: float = 1.0, duration_s: float | None = None,
                  clock: Callable[[], float] = time.monotonic,
-                 on_readings: Callable[[list], None] | None = None) -> None:
+                 on_readings: Callable[[list], None] | None = None,
+                 max_slice_s: float = MAX_SLICE_S) -> None:
+        if not max_slice_s > 0:
+            raise ValueError(f"max_slice_s must be positive, not {max_slice_s}")
         self.source = source
+        self.max_slice_s = max_slice_s
         #: Sees every batch of raw readings before the pipeline does (the
         #: session log keeps them as each set's recording; the screen's force trace).
         self.on_readings = on_readings
@@ -54,7 +66,12 @@ class StationLoop:
         source_end = source.end_s()
         if source_end is not None:
             self.stop_s = source_end if self.stop_s is None else min(self.stop_s, source_end)
+        #: The session time the run has reached: the clock's time, or, while
+        #: it is behind, as far as it has caught up.
         self.now_s = self.start_s
+        #: The last step could not reach the clock's time (it read a full slice).
+        self.behind = False
+        self._said_behind = False
         self.finished = False
         #: What is wrong with a device right now (one sentence), or None.
         self.problem: str | None = None
@@ -63,10 +80,17 @@ class StationLoop:
         return self.start_s + (self.clock() - self._clock_zero) * self.speed
 
     def step(self) -> bool:
-        """Process everything up to now; False once the run should end."""
-        now_s = self.session_time_s()
+        """Process up to now, or one slice of it when behind; False once the
+        run should end."""
+        clock_s = self.session_time_s()
         if self.stop_s is not None:
-            now_s = min(now_s, self.stop_s)
+            clock_s = min(clock_s, self.stop_s)
+        now_s = min(clock_s, self.now_s + self.max_slice_s)
+        self.behind = now_s < clock_s
+        if clock_s - now_s > BEHIND_WARN_S and not self._said_behind:
+            self._said_behind = True
+            LOG.warning("the run cannot keep up with --speed %g on this machine (%.0f s behind); "
+                        "it goes on as fast as it can.", self.speed, clock_s - now_s)
         self.now_s = now_s
         # A live source's readings arrive a little late: decide only as far
         # as every reading has surely arrived.

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from station.analysis.force.rules import ForceRules, check_landing_window
 from station.analysis.rules import TimingRules
+from station.config_ranges import out_of_range
 from station.errors import UserError
 from station.export.config import ExportConfig
 from station.hardware_config import FrontEndConfig, MatConfig, PlateConfig, SourcesConfig
@@ -70,12 +71,12 @@ def load_config_or_defaults(path: Path | None = None) -> tuple[Config, str | Non
     if not problems:
         return config, None
     more = (f" {len(problems) - 1} more: run `station config check`." if len(problems) > 1 else "")
-    return config, f"{problems[0]}{more} Using the defaults instead."
+    return config, f"{problems[0]}{more} Every other value of the file applies."
 
 
 def read_config(path: Path | None = None) -> tuple[Config, list[str]]:
     """The config at ``path`` and every problem in it, each naming its key and
-    what is allowed; a table with a problem takes its defaults."""
+    what is allowed; a bad key takes its own default (docs/configuration.md)."""
     if path is None:
         if not DEFAULT_CONFIG_PATH.exists():
             return Config(), []
@@ -89,16 +90,31 @@ def read_config(path: Path | None = None) -> tuple[Config, list[str]]:
         return Config(), [f"{path}: cannot read the config file ({error})."]
     except tomllib.TOMLDecodeError as error:
         return Config(), [f"{path}: not valid TOML ({error}); fix the line it names."]
+    except (ValueError, RecursionError, MemoryError):
+        # A number of thousands of digits, arrays nested thousands deep.
+        return Config(), [f"{path}: not a config the station can read (a number far too long "
+                          "or values nested far too deep); fix the file."]
     problems = [f"{path}: unknown section [{name}]; known sections: "
                 f"{', '.join('[' + t + ']' for t in TABLES)}." for name in table if name not in TABLES]
     sections = {}
     for name, read in TABLES.items():
+        given = table.get(name, {})
+        if isinstance(given, dict):
+            given, refused = out_of_range(name, given)
+            problems += [f"{path}: {problem}." for problem in refused]
         try:
-            sections[name] = read(table.get(name, {}))
+            sections[name] = read(given)
         except (ValueError, TypeError) as error:
-            for each in _table_errors(read, table[name], error):
+            errors = _table_errors(read, given, error)
+            for each in errors:
                 where = "" if str(each).startswith("[") else f"[{name}] "
-                problems.append(f"{path}: {where}{each}.")
+                problems.append(f"{path}: {where}{each}; using its default.")
+            # The one rule: each bad key takes its own default, the table's
+            # other keys still apply (all its defaults when only their
+            # combination is wrong).
+            kept = _good_keys(read, given)
+            if kept is not None:
+                sections[name] = kept
     problems += [f"{path}: {problem}." for problem in _across_tables(sections)]
     return Config(path=Path(path), **sections), problems
 
@@ -140,6 +156,14 @@ def _table_errors(read, table, whole_error: Exception) -> list[Exception]:
     good = {key: value for key, value in table.items() if key not in suspects}
     errors = [_error(read, {**good, key: table[key]}) for key in suspects]
     return [error for error in errors if error is not None] or [whole_error]
+
+
+def _good_keys(read, table) -> object | None:
+    """The table read from its keys that are right alone and together, or None."""
+    if not isinstance(table, dict):
+        return None
+    good = {key: value for key, value in table.items() if _error(read, {key: value}) is None}
+    return None if _error(read, good) is not None else read(good)
 
 
 def _error(read, table: dict) -> Exception | None:

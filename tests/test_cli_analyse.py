@@ -105,3 +105,29 @@ def test_a_force_only_recording_is_analysed_from_force():
     assert result.returncode == 0, result.stderr
     flights = [e for e in json_lines(result.stdout) if e["type"] == "flight"]
     assert len(flights) == 1
+
+
+def test_a_recording_cut_mid_line_is_analysed_up_to_the_cut_with_one_warning(tmp_path):
+    whole = Path(__file__).parent / "data" / "recordings" / "gidiel-cmj.csv"
+    text = whole.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    last = len(lines) - (lines[-1] == "")  # the 1-based number of the last line
+    good = tmp_path / "good.csv"
+    good.write_text("\n".join(lines[:last - 1]) + "\n", encoding="utf-8")
+    cut = tmp_path / "cut.csv"
+    cut.write_text("\n".join(lines[:last - 1]) + "\n" + lines[last - 1][:3], encoding="utf-8")
+    analysed = station("analyse", cut, "--json")
+    expected = station("analyse", good, "--json")
+    assert analysed.returncode == 0, analysed.stderr
+    assert json_lines(analysed.stdout) == json_lines(expected.stdout)
+    warnings = [line for line in analysed.stderr.splitlines() if "cut short" in line]
+    assert len(warnings) == 1 and f"line {last} was cut short" in warnings[0]
+    assert f"reading up to line {last - 1}" in warnings[0]
+
+
+def test_a_bad_last_line_that_ends_with_a_line_end_is_still_refused(tmp_path):
+    whole = Path(__file__).parent / "data" / "recordings" / "gidiel-cmj.csv"
+    bad = tmp_path / "bad.csv"
+    bad.write_text(whole.read_text(encoding="utf-8").rstrip("\n") + "\nnot,a,row\n", encoding="utf-8")
+    result = station("analyse", bad, "--json")
+    assert result.returncode == 2 and "Traceback" not in result.stderr

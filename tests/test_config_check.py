@@ -41,7 +41,7 @@ def test_every_problem_is_listed_with_its_key_and_what_is_allowed(tmp_path):
     result = station("config", "check", "--config", write(tmp_path, SEVERAL_PROBLEMS))
     lines = result.stdout.splitlines()
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    for words in (("[timing]", "min_flight_s", "positive"), ("[timing]", "bounce_s", "soon"),
+    for words in (("[timing]", "min_flight_s", "from 0.01 to 1"), ("[timing]", "bounce_s", "soon"),
                   ("[frontend]", "rate_hz", "1000 or 2000"), ("[kiosk]", "flash", "true or false"),
                   ("unknown section [lights]", "known sections")):
         assert sum(all(word in line for word in words) for line in lines) == 1, words
@@ -69,7 +69,7 @@ def test_the_good_tables_of_a_broken_config_are_kept(tmp_path):
     path = write(tmp_path, "[plate]\ndepth_m = 1.2\n[frontend]\nrate_hz = 3000\n")
     config, problem = load_config_or_defaults(path)
     assert config.plate.depth_m == 1.2 and config.frontend == Config().frontend
-    assert "rate_hz" in problem and problem.endswith("Using the defaults instead.")
+    assert "rate_hz" in problem and problem.endswith("Every other value of the file applies.")
 
 
 def test_a_headless_run_with_a_broken_config_says_so_and_goes_on(tmp_path):
@@ -77,7 +77,7 @@ def test_a_headless_run_with_a_broken_config_says_so_and_goes_on(tmp_path):
     result = station("run", "--simulate", "--headless", "--speed", 50, "--duration", 30, "--config", path)
     assert result.returncode == 0, result.stderr
     warning = next(line for line in result.stderr.splitlines() if "unknown section [lights]" in line)
-    assert "4 more: run `station config check`" in warning and "Using the defaults" in warning
+    assert "4 more: run `station config check`" in warning and "Every other value of the file applies" in warning
     events = json_lines(result.stdout)
     assert any(event["type"] == "rep" for event in events) and events[-1]["type"] == "summary"
 

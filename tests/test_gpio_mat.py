@@ -219,3 +219,15 @@ def test_the_factory_named_by_gpiozero_s_environment_variable_is_used(no_default
         assert mat.start().contact_by_zone == {MAT: False}
     finally:
         mat.close()
+
+
+def test_a_stalled_loop_loses_the_oldest_edges_of_a_chattering_switch_counted(factory, mats, monkeypatch):
+    monkeypatch.setattr(GpioMat, "MAX_ARRIVED", 6)
+    mat = mats({MAT: 17})
+    mat.start()
+    for _ in range(5):
+        factory.pin(17).drive_low()
+        factory.pin(17).drive_high()
+    edges = mat.read(float("inf"))
+    assert mat.dropped == 4
+    assert [edge.contact for edge in edges] == [True, False] * 3

@@ -302,3 +302,30 @@ def test_firmware_of_another_major_version_is_refused_with_what_to_do(devices, s
     assert "runs firmware 0.9.2" in source.status().problem
     assert "hardware/firmware/README.md" in source.status().problem
     assert not source.status().connected
+
+
+def test_a_stalled_loop_keeps_a_bounded_backlog_and_counts_what_it_drops(devices, sources, monkeypatch):
+    import station.sources.loadcell.source as source_module
+    monkeypatch.setattr(source_module, "MAX_BUFFERED_SAMPLES", 500)
+    source = sources(devices().path)
+
+    def stalled():
+        source.read(-1.0)  # drains the link, hands nothing on
+        return source.dropped_samples > 0
+    assert wait_until(stalled, timeout_s=30.0)
+    time_s, _ = samples_of(source.read(float("inf")))
+    assert 0 < len(time_s) <= 500
+    assert np.all(np.diff(time_s) > 0)
+
+
+def test_link_errors_as_they_grow_become_the_device_problem(devices, sources):
+    emulator = devices(corrupt_every=10)
+    source = sources(emulator.path)
+
+    def noisy():
+        source.read(float("inf"))
+        return source.problem is not None and "failed their check" in source.problem
+    assert wait_until(noisy, timeout_s=30.0)
+    assert source.problem.startswith("The load-cell link had trouble: ")
+    assert source.link.stats.crc_errors > 0
+    assert "check the USB cable" in source.problem

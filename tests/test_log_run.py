@@ -140,17 +140,66 @@ def test_a_replay_is_logged_as_a_replay(tmp_path, logged_run):
     replayed.close()
 
 
-def test_a_log_that_cannot_be_opened_leaves_the_run_going(tmp_path):
-    (tmp_path / DB_FILE).write_bytes(b"not a database\n" * 100)
+def set_aside_files(folder, why):
+    return sorted(folder.glob(f"station-{why}-*.db"))
+
+
+def test_a_damaged_log_is_set_aside_and_the_run_keeps_its_reps_in_a_new_one(tmp_path):
+    first = station("run", "--simulate", "--headless", "--speed", "50", "--duration", "20",
+                    "--data-dir", tmp_path)
+    assert first.returncode == 0, first.stderr
+    damaged = (tmp_path / DB_FILE).read_bytes()[:8192]
+    (tmp_path / DB_FILE).write_bytes(damaged)
     result = station("run", "--simulate", "--headless", "--speed", "50", "--duration", "20",
                      "--data-dir", tmp_path)
-    assert result.returncode == 0
-    assert "not a readable session log" in result.stderr
-    assert "The run goes on without a session log." in result.stderr
-    assert "Traceback" not in result.stderr
-    events = json_lines(result.stdout)
-    assert events[-1]["type"] == "summary" and events[-1]["reps"] > 0
-    assert (tmp_path / DB_FILE).read_bytes() == b"not a database\n" * 100
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    [moved] = set_aside_files(tmp_path, "damaged")
+    assert moved.read_bytes() == damaged
+    assert f"set aside as {moved}" in result.stderr and "a new log was started" in result.stderr
+    printed = sum(e["type"] == "rep" for e in json_lines(result.stdout))
+    conn = sqlite3.connect(tmp_path / DB_FILE)
+    assert conn.execute("SELECT count(*) FROM reps").fetchone()[0] == printed > 0
+    conn.close()
+    doctor = station("doctor", "--data-dir", tmp_path)
+    assert f"session log: {moved} was set aside (damaged)" in doctor.stdout
+
+
+def test_a_file_that_is_no_database_is_set_aside_whole(tmp_path):
+    (tmp_path / DB_FILE).write_bytes(b"not a database\n" * 100)
+    result = station("run", "--simulate", "--headless", "--speed", "50", "--duration", "5",
+                     "--data-dir", tmp_path)
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    [moved] = set_aside_files(tmp_path, "damaged")
+    assert moved.read_bytes() == b"not a database\n" * 100
+
+
+def test_a_log_of_a_newer_station_is_set_aside_never_overwritten(tmp_path):
+    from station.log.db import open_log
+    from station.log.schema import MIGRATIONS
+    conn = open_log(tmp_path)
+    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    conn.close()
+    newer = (tmp_path / DB_FILE).read_bytes()
+    doctor = station("doctor", "--data-dir", tmp_path)
+    assert "was written by a newer station" in doctor.stdout and "sets it aside" in doctor.stdout
+    result = station("run", "--simulate", "--headless", "--speed", "50", "--duration", "5",
+                     "--data-dir", tmp_path)
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    [moved] = set_aside_files(tmp_path, "newer")
+    assert moved.read_bytes() == newer
+    assert "written by a newer station and is not overwritten" in result.stderr
+    again = sqlite3.connect(tmp_path / DB_FILE)
+    assert again.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    again.close()
+
+
+def test_set_aside_never_takes_an_existing_name(tmp_path):
+    from station.log.set_aside import DAMAGED, set_aside
+    (tmp_path / DB_FILE).write_bytes(b"one")
+    first = set_aside(tmp_path, DAMAGED, now_s=1_800_000_000)
+    (tmp_path / DB_FILE).write_bytes(b"two")
+    second = set_aside(tmp_path, DAMAGED, now_s=1_800_000_000)
+    assert first != second and first.read_bytes() == b"one" and second.read_bytes() == b"two"
 
 
 def test_the_default_data_folder_comes_from_the_config_then_the_environment(tmp_path):

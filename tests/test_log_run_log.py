@@ -70,7 +70,7 @@ def test_a_kiosk_run_is_logged(tmp_path):
 def test_a_bad_storage_table_names_the_key(tmp_path):
     config = tmp_path / "station.toml"
     config.write_text("[storage]\nmin_free_mb = -5\n")
-    with pytest.raises(UserError, match=r"\[storage\] min_free_mb must be a number of megabytes"):
+    with pytest.raises(UserError, match=r"\[storage\] min_free_mb must be from 0 to 100000"):
         load_config(config)
     config.write_text('[storage]\ndata_dir = "/srv/jumpmat"\nmin_free_mb = 2000\n')
     storage = load_config(config).storage

@@ -10,7 +10,7 @@ the repository; run this file as a script to write it again:
 from __future__ import annotations
 
 import json
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -154,6 +154,12 @@ def build_vectors() -> dict:
         ("sequence-wraps-from-65535-to-0-without-a-gap",
          [encode(status(65_534)), encode(edge(65_535)), encode(edge(0))],
          [status(65_534), edge(65_535), edge(0)], {"frames": 3}),
+        ("duplicate-frame-is-counted-and-dropped",
+         [encode(edge(50)), encode(edge(51)), encode(edge(51)), encode(edge(52))],
+         [edge(50), edge(51), edge(52)], {"frames": 3, "duplicates": 1}),
+        ("late-frame-is-counted-reordered-and-dropped-not-lost",
+         [encode(edge(60)), encode(edge(62)), encode(edge(61)), encode(edge(63))],
+         [edge(60), edge(62), edge(63)], {"frames": 3, "reordered": 1}),
         ("unknown-kind-is-counted-and-skipped",
          [encode(edge(40)), raw_frame(0x05, 41, b"\x01\x02"), encode(edge(42))],
          [edge(40), edge(42)], {"frames": 2, "unknown_kinds": 1}),
@@ -317,6 +323,11 @@ def test_random_bytes_never_raise_and_never_grow_the_buffer(chunks):
 @settings(max_examples=200)
 @given(st.lists(st.tuples(GARBAGE, FRAMES), min_size=1, max_size=6), st.data())
 def test_frames_with_garbage_between_them_are_all_recovered(garbage_and_frames, data):
+    # One after the other, as a device numbers them (a frame just behind the
+    # newest would be a duplicate or a late frame, and dropped).
+    base = data.draw(SEQUENCES)
+    garbage_and_frames = [(garbage, replace(frame, sequence=(base + i) % 65_536))
+                          for i, (garbage, frame) in enumerate(garbage_and_frames)]
     wanted = [frame for _, frame in garbage_and_frames]
     # Zeros at the end let a false header in the last garbage reach its
     # claimed end and fail its CRC, as the live stream always would.
@@ -468,3 +479,61 @@ def test_identity_gives_the_firmware_and_serial():
 if __name__ == "__main__":
     VECTORS_PATH.write_text(vectors_text(build_vectors()), encoding="utf-8")
     print(f"wrote {VECTORS_PATH}")
+
+
+DAMAGES = st.sampled_from(["intact", "duplicated", "flipped", "truncated", "huge-length", "late"])
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(FRAMES, DAMAGES, st.integers(0, 10_000)), min_size=1, max_size=12),
+       st.data())
+def test_a_damaged_stream_never_raises_and_gives_every_intact_frame_once_in_order(plan, data):
+    """Bits flipped, frames cut short, huge lengths, frames repeated and
+    frames arriving after a later one: no exception, every intact frame that
+    arrives in order is recovered, the duplicates and late ones are counted
+    as such (never as lost), and the buffer stays under one frame."""
+    numbered = [(replace(frame, sequence=i), damage, where) for i, (frame, damage, where) in enumerate(plan)]
+    arriving: list[tuple[bytes, object]] = []  # (bytes, the frame if intact)
+    held = None  # a frame held back to arrive after the next one
+    for frame, damage, where in numbered:
+        raw = encode(frame)
+        if damage == "flipped":
+            arriving.append((flip_bit(raw, 16 + where % (8 * len(raw) - 16)), None))
+        elif damage == "truncated":
+            arriving.append((raw[:2 + where % (len(raw) - 3)], None))
+        elif damage == "huge-length":
+            arriving.append((with_length(raw, MAX_PAYLOAD + 1 + where), None))
+        elif damage == "late" and held is None:
+            held = (raw, frame)
+            continue
+        else:
+            arriving.append((raw, frame))
+            if damage == "duplicated":
+                arriving.append((raw, frame))
+        if held is not None:
+            arriving.append(held)
+            held = None
+    if held is not None:
+        arriving.append(held)
+    expected, newest, seen, duplicates, late = [], -1, set(), 0, 0
+    for _, frame in arriving:
+        if frame is None:
+            continue
+        if frame.sequence > newest:
+            expected.append(frame)
+            newest = frame.sequence
+        elif frame.sequence in seen:
+            duplicates += 1
+        else:
+            late += 1
+        seen.add(frame.sequence)
+    stream = b"".join(raw for raw, _ in arriving) + bytes(MAX_FRAME_BYTES)
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(stream)), max_size=6)))
+    decoder = FrameDecoder()
+    frames = []
+    for a, b in zip([0, *cuts], [*cuts, len(stream)]):
+        frames += decoder.feed(stream[a:b])
+        assert decoder.buffered_bytes < MAX_FRAME_BYTES
+    assert frames == expected
+    assert decoder.stats.duplicates == duplicates and decoder.stats.reordered == late
+    assert 0 <= decoder.stats.lost_frames <= len(numbered)

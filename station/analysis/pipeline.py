@@ -428,6 +428,7 @@ class Pipeline:
 
     def _open_set(self, time_s: float) -> list[Event]:
         self._set_start_s = time_s
+        self._weights_seen -= self._weigh_in.forget(time_s, among=self._weights_seen)
         self._set_weighed = False
         self._set_weight_n = None
         self._late.clear()

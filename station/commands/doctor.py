@@ -59,14 +59,19 @@ def check_serial() -> list[tuple[str, str]]:
 def check_frontend(config, data_dir=None) -> list[tuple[str, str]]:
     from station.commands.calibrate_device import counts_reader, wait_connected
     from station.sources.loadcell.link import FrontEndLink
+    from station.sources.loadcell.source import LINK_ERRORS
     link = FrontEndLink(config.frontend.port or None, rate_hz=config.frontend.rate_hz)
     link.start()
     try:
         if not wait_connected(link):
             return [(PROBLEM, f"load-cell front-end: {link.problem or 'no answer'}")]
         identity = link.identity
+        stats = link.stats
+        errors = ", ".join(f"{getattr(stats, key)} {what}" for key, what in LINK_ERRORS.items()
+                           if getattr(stats, key))
         lines = [(OK, (f"load-cell front-end: {identity.name}, firmware {identity.firmware}, "
-                       f"serial {identity.serial}, {link.rate_hz} samples/s per cell"))]
+                       f"serial {identity.serial}, {link.rate_hz} samples/s per cell"
+                       f"{'; link: ' + errors if errors else ''}"))]
         try:
             counts = counts_reader(link)(CELL_CHECK_S)
         except UserError as error:
@@ -120,6 +125,45 @@ def check_disk(data_dir) -> tuple[str, str]:
     return status, f"disk: {free_gb:.1f} GB free at {folder}{advice}"
 
 
+def check_session_log(data_dir) -> list[tuple[str, str]]:
+    """Logs the station set aside (damaged, or from a newer station), each
+    with where it is; a log in place that would be set aside at the next run."""
+    from station.log.db import DB_FILE
+    from station.log.set_aside import set_aside_logs
+    from station.sources.loadcell.calibration import default_data_dir
+    folder = Path(data_dir or default_data_dir())
+    lines = [(PROBLEM, f"session log: {path} was set aside ({'damaged' if '-damaged-' in path.name else 'written by a newer station'}) "
+                       "and a new log started; keep it for recovery, then move it out of the data folder")
+             for path in set_aside_logs(folder)]
+    path = folder / DB_FILE
+    if path.exists():
+        problem = _log_problem(path)
+        lines.append((OK, f"session log: {path}") if problem is None else
+                     (PROBLEM, f"session log: {path} {problem}; the next `station run` sets it "
+                               "aside and starts a new log"))
+    return lines
+
+
+def _log_problem(path: Path) -> str | None:
+    """What makes the log unusable, read only (the doctor changes nothing), or None."""
+    import sqlite3
+    from station.log.schema import MIGRATIONS
+    try:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            damage = [row[0] for row in conn.execute("PRAGMA quick_check")]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as error:
+        return f"is damaged ({error})"
+    if version > len(MIGRATIONS):
+        return f"was written by a newer station (schema {version}; this one knows up to {len(MIGRATIONS)})"
+    if damage != ["ok"]:
+        return f"is damaged ({damage[0]})"
+    return None
+
+
 def doctor(args, say=print) -> int:
     status, line, config = check_config(args)
     results = [(status, line), check_gpio(), *check_serial()]
@@ -130,6 +174,7 @@ def doctor(args, say=print) -> int:
     if config is not None:
         from station.identity.check import check_tag_reader
         results += check_tag_reader(config.identity, data_dir)
+    results += check_session_log(data_dir)
     results += checks.check_display()
     results += checks.check_audio(muted=config is not None and config.sound.mute)
     results += [checks.check_clock(), checks.check_last_crash()]

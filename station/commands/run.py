@@ -120,7 +120,7 @@ def run_headless(source, stop: threading.Event, args, config, log: RunLog, chose
                        args.duration, on_readings=log.on_readings)
     log.started(loop, config)
     step = challenge.stepper(loop, stop, HEADLESS_STEP_S) if challenge is not None \
-        else lambda: time.sleep(HEADLESS_STEP_S)
+        else lambda: loop.behind or time.sleep(HEADLESS_STEP_S)
     if taps is not None:
         pause = step
 
@@ -221,6 +221,8 @@ def run_kiosk(source, config, args, stop: threading.Event, config_problem: str |
     health = kiosk_health(app, config, args)
     commands = kiosk_hub(link, log, app)
     app.set_link = kiosk_set_link(config, log, link)
+    if log.notice is not None:
+        app.board.banners.append(("log", log.notice))
 
     def between_steps():
         health.check()

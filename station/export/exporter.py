@@ -30,6 +30,7 @@ from station.export.recordings import recordings_to_copy
 from station.export.selection import SINCE_LAST, Selection, athlete_ids_named, last_export_time
 from station.export.summary import summary_json
 from station.export.tables import all_tables
+from station.log.names import clean_name
 
 SUMMARY_FILE = "summary.json"
 
@@ -67,6 +68,7 @@ def export_log(conn: sqlite3.Connection, data_dir: Path, dest_root: Path,
     now = now or datetime.now(timezone.utc)
     if not Path(dest_root).is_dir():
         raise UserError(f"{dest_root} is not a folder: give an existing folder or a mounted stick.")
+    _register_clean_name(conn)
     with _snapshot(conn):
         athlete_ids = None if athlete is None else athlete_ids_named(conn, athlete)
         selection = Selection(since=_resolve_since(conn, since, athlete_ids),
@@ -76,6 +78,17 @@ def export_log(conn: sqlite3.Connection, data_dir: Path, dest_root: Path,
     _record_export(conn, now, folder, rows["reps.csv"], selection)
     return ExportResult(folder, rows["reps.csv"], tracker.done, tracker.bytes_written,
                         selection.since)
+
+
+def _register_clean_name(conn: sqlite3.Connection) -> None:
+    """Names in the tables are cleaned as they are read (station/log/names.py)."""
+    try:
+        conn.create_function("clean_name", 1, lambda name: None if name is None else clean_name(name),
+                             deterministic=True)
+    except sqlite3.OperationalError:
+        # SQLite refuses to (re)define a function while a statement of an
+        # earlier export is still open: it was defined by that export.
+        conn.execute("SELECT clean_name('')").fetchone()
 
 
 @contextlib.contextmanager
@@ -211,7 +224,7 @@ def _chart_data(conn, selection):
     where, params = selection.sets_where("s")
     rows = conn.execute(
         f"SELECT s.session_id, strftime('%Y-%m-%dT%H:%M:%f+00:00', se.started_at), s.athlete_id, "
-        f"COALESCE(a.name, ''), s.set_index, r.rep_index, r.rebound_contact_s, r.jump_height_m, "
+        f"COALESCE(clean_name(a.name), ''), s.set_index, r.rep_index, r.rebound_contact_s, r.jump_height_m, "
         f"r.rating, r.valid "
         f"FROM reps r JOIN sets s ON s.id = r.set_id JOIN sessions se ON se.id = s.session_id "
         f"LEFT JOIN athletes a ON a.id = s.athlete_id WHERE {where} "

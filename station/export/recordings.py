@@ -32,7 +32,7 @@ class Recordings:
 def recordings_to_copy(conn: sqlite3.Connection, selection: Selection,
                        data_dir: Path) -> Recordings:
     where, params = selection.sets_where("s")
-    rows = conn.execute(f"SELECT s.session_id, s.set_index, s.athlete_id, a.name, s.recording_path "
+    rows = conn.execute(f"SELECT s.session_id, s.set_index, s.athlete_id, clean_name(a.name), s.recording_path "
                         f"FROM sets s LEFT JOIN athletes a ON a.id = s.athlete_id "
                         f"WHERE {where} AND s.recording_path IS NOT NULL "
                         f"ORDER BY s.session_id, s.set_index", params)

@@ -52,7 +52,7 @@ def _athletes(conn, selection) -> list[dict]:
     """Per-athlete totals; heights and rebound contacts are of valid reps."""
     where, params = selection.sets_where("s")
     rows = conn.execute(
-        f"SELECT s.athlete_id, a.name, COUNT(DISTINCT s.session_id), COUNT(DISTINCT s.id), "
+        f"SELECT s.athlete_id, clean_name(a.name), COUNT(DISTINCT s.session_id), COUNT(DISTINCT s.id), "
         f"COUNT(r.id), TOTAL(r.valid), MAX(CASE WHEN r.valid THEN r.jump_height_m END), "
         f"AVG(CASE WHEN r.valid THEN r.rebound_contact_s END) "
         f"FROM sets s LEFT JOIN athletes a ON a.id = s.athlete_id "

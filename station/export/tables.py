@@ -37,7 +37,9 @@ def _table(file_name, columns, body, params) -> Table:
 
 
 def _athlete_columns(athlete_id: str, name: str) -> list:
-    return [("athlete_id", sql_integer(athlete_id)), ("athlete", sql_text(name))]
+    # clean_name: the SQL function station.export.exporter registers, so a
+    # name written before names were cleaned is exported clean.
+    return [("athlete_id", sql_integer(athlete_id)), ("athlete", sql_text(f"clean_name({name})"))]
 
 
 def reps_table(selection: Selection) -> Table:

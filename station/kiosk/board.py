@@ -10,7 +10,7 @@ from station.kiosk.trace import ForceTrace
 from station.readings import ForceBlock
 
 #: Banner kinds, most urgent first: the order banners are drawn in.
-BANNER_KINDS = ("device", "fault", "config", "calibration", "disk", "greeting", "simulated")
+BANNER_KINDS = ("device", "fault", "config", "log", "calibration", "disk", "greeting", "simulated")
 
 
 class LiveBoard:

@@ -1,8 +1,8 @@
 """The athlete roster: who can be picked on the kiosk, and quick guests.
 
-Names are stored exactly as given: any text is a legal name (making a name
-safe for a spreadsheet is the export's job). A name is on the roster once;
-a tag belongs to one athlete.
+Names are cleaned on the way in (station/log/names.py) and again when read
+back, for rows written before the rule; making a name safe for a spreadsheet
+is the export's job. A name is on the roster once; a tag belongs to one athlete.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from station.errors import UserError
 from station.identity.tags import normalise_tag, tag_problem
 from station.log.db import iso_utc, transaction
 from station.log.outbox import add_entry, athlete_body
+from station.log.names import clean_name
 
 ROSTER_COLUMNS = ("name", "body_mass_kg", "tag_id")
 #: Masses outside this range are typing mistakes (grams, pounds, a stray digit).
@@ -57,7 +58,7 @@ class RosterImport:
 
 
 def _athlete(row) -> Athlete:
-    return Athlete(row[0], row[1], row[2], row[3], bool(row[4]), row[5])
+    return Athlete(row[0], clean_name(row[1]), row[2], row[3], bool(row[4]), row[5])
 
 
 def list_athletes(conn: sqlite3.Connection, guests: bool = False) -> list[Athlete]:
@@ -117,6 +118,7 @@ def add_athlete(conn: sqlite3.Connection, name: str, body_mass_kg: float | None 
 
         add_athlete(conn, "Ada Lovelace", body_mass_kg=58.5, tag_id="04A2B1")
     """
+    name = clean_name(name)
     problem = _problem(conn, name, body_mass_kg, tag_id)
     if problem:
         raise UserError(problem[0].upper() + problem[1:] + ".")
@@ -133,12 +135,13 @@ def add_guest(conn: sqlite3.Connection, wall_clock: Callable[[], float] = time.t
         n += 1
         name = f"{base} ({n})"
     with transaction(conn):
-        return _insert(conn, name, None, None, True, now_s)
+        return _insert(conn, clean_name(name), None, None, True, now_s)
 
 
 def rename_athlete(conn: sqlite3.Connection, athlete_id: int, name: str) -> Athlete:
     """Give an athlete (or a guest who joins the roster) a new name."""
-    if not name.strip():
+    name = clean_name(name)
+    if not name:
         raise UserError("A name cannot be empty; give the athlete a name.")
     other = find_athlete(conn, name)
     if other is not None and other.id != athlete_id and not other.guest:
@@ -252,7 +255,7 @@ def _roster_row(conn, cells: list[str], columns: dict[str, int], delimiter: str,
         value = cells[columns[column]] if column in columns else ""
         return value if value.strip() else None
 
-    name, mass_text, tag_id = cell("name") or "", cell("body_mass_kg"), cell("tag_id")
+    name, mass_text, tag_id = clean_name(cell("name") or ""), cell("body_mass_kg"), cell("tag_id")
     tag_id = None if tag_id is None else (normalise_tag(tag_id) or tag_id.strip())
     mass_kg = None
     if mass_text is not None:

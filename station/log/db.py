@@ -24,6 +24,14 @@ class LogError(UserError):
     """The session log cannot be opened; the message says what to do."""
 
 
+class DamagedLog(LogError):
+    """The file is not a readable SQLite database."""
+
+
+class NewerLog(LogError):
+    """The log was written by a newer station (a higher schema version)."""
+
+
 def open_log(data_dir: Path) -> sqlite3.Connection:
     """The session log in ``data_dir`` (created with the folder if missing),
     at the newest schema. The connection is in autocommit mode: group writes
@@ -57,7 +65,7 @@ def open_log(data_dir: Path) -> sqlite3.Connection:
 def _cannot_open(path: Path, error: sqlite3.Error) -> LogError:
     text = str(error)
     if "not a database" in text or "malformed" in text or "corrupt" in text:
-        return LogError(f"{path} is not a readable session log ({text}); move it aside to keep "
+        return DamagedLog(f"{path} is not a readable session log ({text}); move it aside to keep "
                         "it (the station then starts a new log), or restore it from a backup.")
     return LogError(f"cannot open the session log {path} ({text}); make the folder writable "
                     "or give another one with --data-dir.")
@@ -79,7 +87,7 @@ def _configure(conn: sqlite3.Connection) -> None:
 def _migrate(conn: sqlite3.Connection, path: Path) -> None:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > len(MIGRATIONS):
-        raise LogError(f"{path} was written by a newer station (schema {version}; this one "
+        raise NewerLog(f"{path} was written by a newer station (schema {version}; this one "
                        f"knows up to {len(MIGRATIONS)}); update the station, or give another "
                        "folder with --data-dir.")
     for number in range(version, len(MIGRATIONS)):

@@ -8,7 +8,7 @@ import sqlite3
 from typing import Callable
 
 from station.log.athletes import Athlete, add_guest, list_athletes
-from station.log.db import LogError, open_log
+from station.log.db import DamagedLog, LogError, NewerLog, open_log
 from station.log.salvage import salvage_cut_recordings
 from station.log.storage import data_dir_for
 from station.log.writer import SessionLog
@@ -30,8 +30,10 @@ class RunLog:
         log.close()
     """
 
-    def __init__(self, session: SessionLog | None) -> None:
+    def __init__(self, session: SessionLog | None, notice: str | None = None) -> None:
         self.session = session
+        #: What happened to the log on the way in (set aside), for the screen; or None.
+        self.notice = notice
 
     @property
     def athlete_id(self) -> int | None:
@@ -100,12 +102,27 @@ def open_run_log(args, config, source) -> RunLog:
     """The log of this run in the data folder (``--data-dir``, the config, or
     the default); without one, after one warning, if it cannot be opened."""
     data_dir = data_dir_for(args, config)
+    notice = None
     try:
         conn = open_log(data_dir)
+    except (DamagedLog, NewerLog) as refused:
+        try:
+            conn, notice = _start_anew(data_dir, refused)
+        except (LogError, sqlite3.Error, OSError) as error:
+            LOG.warning("%s %s The run goes on without a session log.", refused, error)
+            return RunLog(None)
     except (LogError, sqlite3.Error, OSError) as error:
         LOG.warning("%s The run goes on without a session log.", error)
         return RunLog(None)
-    salvage_cut_recordings(conn, data_dir)
+    try:
+        salvage_cut_recordings(conn, data_dir)
+    except sqlite3.DatabaseError as error:  # opened, but its pages are damaged
+        conn.close()
+        try:
+            conn, notice = _start_anew(data_dir, DamagedLog(str(error)))
+        except (LogError, sqlite3.Error, OSError) as again:
+            LOG.warning("%s The run goes on without a session log.", again)
+            return RunLog(None)
     if getattr(args, "replay", None) is not None:
         mat_source = force_source = "replay"
     else:
@@ -116,7 +133,17 @@ def open_run_log(args, config, source) -> RunLog:
     simulated = bool(getattr(source, "simulated", False))
     session = SessionLog(conn, data_dir, mat_source, force_source, simulated,
                          min_free_mb=config.storage.min_free_mb)
-    return RunLog(session)
+    return RunLog(session, notice)
+
+
+def _start_anew(data_dir, refused: LogError):
+    """The refused log set aside and a new one opened: (conn, notice)."""
+    from station.log.set_aside import DAMAGED, NEWER, notice, set_aside
+    why = NEWER if isinstance(refused, NewerLog) else DAMAGED
+    moved = set_aside(data_dir, why)
+    said = notice(moved, why)
+    LOG.warning("%s", said)
+    return open_log(data_dir), said
 
 
 def _kind(spec: str | None, configured: str) -> str:

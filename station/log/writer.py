@@ -39,6 +39,10 @@ SPACE_CHECK_BYTES = 1_000_000
 RECORDINGS = "recordings"
 #: Events written as rows of the set they happen in.
 ROW_KINDS = {Contact: "contact", Flight: "flight", BodyWeight: "body_weight"}
+#: Sets kept by their number for events that come after the next set began:
+#: only the last one or two are ever asked for, and a run of days must not
+#: keep every set it had.
+KEPT_SETS = 8
 LANDING_KEYS = ("peak_force_n", "peak_force_bw", "time_to_peak_s", "loading_rate_bw_per_s",
                 "impact_peak", "softness", "rating", "cop_left_pct")
 
@@ -184,6 +188,8 @@ class SessionLog:
     def _start_set(self, event: SetStart) -> None:
         current = _Set(event.index, event.start_s, iso_utc(self.wall_clock()), self._athlete_id)
         self._set = self._sets[event.index] = current
+        for index in [index for index in self._sets if index <= event.index - KEPT_SETS]:
+            del self._sets[index]
         if self._raw is not None:
             self._start_recording(current)
         self._queue.append(("set", current))

@@ -80,7 +80,7 @@ def _simulated(choice: SourcesConfig, seed: int, zones_count: int):
     from station.sources.simulated import SimulatedSource
     zones = ONE_ZONE if zones_count == 1 else TWO_ZONES
     source = SimulatedSource(SimulatedAthlete(seed=seed), zones=zones,
-                             force=choice.force_kind == "simulated")
+                             force=choice.force_kind == "simulated", keep_truth=False)
     if choice.mat_kind == "none":
         return ForceOnly(source)
     return source

@@ -81,6 +81,9 @@ class GpioMat:
     #: callback thread; under load that can take tens of ms. Readings older
     #: than this are complete.
     latency_s = 0.05
+    #: Edges kept between two reads of a stalled main loop; a chattering,
+    #: broken switch beyond that loses its oldest edges, counted in ``dropped``.
+    MAX_ARRIVED = 10_000
 
     def __init__(self, pins: dict[str, int], *, active_low: bool = True,
                  pin_factory: Factory | None = None, origin_s: float | None = None) -> None:
@@ -90,7 +93,9 @@ class GpioMat:
         self.factory = _factory(pin_factory)
         _check_clock(self.factory)
         self._start_s: float | None = None
-        self._arrived: deque[MatEdge] = deque()
+        self._arrived: deque[MatEdge] = deque(maxlen=self.MAX_ARRIVED)
+        #: Edges lost because the main loop did not read them in time.
+        self.dropped = 0
         self._pending: list[MatEdge] = []
         self._zones: list[_Zone] = []
         try:
@@ -185,7 +190,10 @@ class _Zone:
         return not state if self.mat.active_low else bool(state)
 
     def changed(self, ticks: float, state) -> None:
-        # Only an append: deque appends are atomic, and the caller's thread sorts.
+        # Only an append: deque appends are atomic, and the caller's thread
+        # sorts. This thread alone counts what a full deque pushes out.
+        if len(self.mat._arrived) == self.mat.MAX_ARRIVED:
+            self.mat.dropped += 1
         self.mat._arrived.append(MatEdge(ticks - self.mat.origin_s, self.name, self.contact(state)))
 
 

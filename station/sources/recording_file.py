@@ -7,6 +7,7 @@ turns the header and rows into numbers.
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import re
@@ -21,6 +22,7 @@ from station.sources.recording_parse import (
     CORNER_COLUMNS, FZ_COLUMN, MAT_COLUMNS, TIME_COLUMN, Layout, RecordingError, number,
     parse_header, parse_rows)
 
+LOG = logging.getLogger("station")
 FORMAT_VERSION = "1"
 #: Metadata the station uses, with an example value to show in error messages.
 KNOWN_METADATA = {"sample_rate_hz": "1000", "body_mass_kg": "75",
@@ -124,7 +126,17 @@ def read_recording(path) -> Recording:
     if len(body) == 1:
         raise RecordingError(path, "the header has no rows of samples after it; a recording "
                              "needs at least one.", layout.line)
-    values = parse_rows(path, layout, lines, body[1:])
+    try:
+        values = parse_rows(path, layout, lines, body[1:])
+    except RecordingError as error:
+        # A file whose last line has no line end was cut while it was
+        # written (a power cut, a copy stopped early): what came before the
+        # cut is good.
+        if lines[-1] == "" or len(body) < 3 or error.line != body[-1] + 1:
+            raise
+        values = parse_rows(path, layout, lines, body[1:-1])
+        LOG.warning("%s: line %d was cut short (a power cut or a copy stopped early); "
+                    "reading up to line %d.", path, body[-1] + 1, body[-2] + 1)
     return _recording(layout, values, metadata)
 
 

@@ -285,6 +285,8 @@ class SimulatedSource:
     ("mat",), bouncing for up to ``chatter_max_s``) and, when ``force``, the
     plate's samples at ``rate_hz``. ``seed`` fixes the bounce and noise
     (default: the athlete's seed). The stream is the same however it is read.
+    ``keep_truth``: keep every phase for ``truth``; without it only the
+    phases still to be rendered are kept, so a run of days keeps flat memory.
 
         source = SimulatedSource(SimulatedAthlete(seed=3))
         source.start()
@@ -301,8 +303,10 @@ class SimulatedSource:
         rate_hz: float = 1000.0,
         chatter_max_s: float = 0.004,
         seed: int | None = None,
+        keep_truth: bool = True,
     ):
         _check_zones(zones)
+        self.keep_truth = keep_truth
         self.athlete = athlete
         self.zones = tuple(zones)
         self.has_force = force
@@ -311,6 +315,8 @@ class SimulatedSource:
         self._athlete_phases = athlete.phases()
         self._phases: list[TruePhase] = []
         self._starts_s: list[float] = []
+        self._dropped = 0  # phases let go from the front of _phases (without keep_truth)
+        self._fed = 0  # phases handed to the mat's edges so far
         edge_rng = np.random.default_rng([streams_seed, _EDGE_STREAM])
         self._edges = mat_edges(self._phase_feed(), self.zones, edge_rng, chatter_max_s)
         self._next_edge: MatEdge | None = None
@@ -337,7 +343,17 @@ class SimulatedSource:
                 readings.append(block)
         self._generate_past(until_s)
         self._until_s = max(self._until_s, until_s)
+        if not self.keep_truth:
+            self._let_go()
         return readings
+
+    def _let_go(self) -> None:
+        """Drop the phases that neither the force nor the edges need again."""
+        under = bisect.bisect_right(self._starts_s, self._next_sample / self.rate_hz) - 1
+        done = min(under, self._fed - 1 - self._dropped)
+        if done > 0:
+            del self._phases[:done], self._starts_s[:done]
+            self._dropped += done
 
     def end_s(self) -> None:
         return None
@@ -378,20 +394,21 @@ class SimulatedSource:
     def _generate_past(self, time_s: float) -> None:
         """Draw phases until one starts after ``time_s``: the phase under it has a successor."""
         while not self._phases or self._phases[-1].start_s <= time_s:
-            self._phase(len(self._phases))
+            self._phase(self._dropped + len(self._phases))
 
     def _phase(self, index: int) -> TruePhase:
-        while len(self._phases) <= index:
+        """The phase ``index`` of the whole run (counting those let go)."""
+        while len(self._phases) + self._dropped <= index:
             phase = next(self._athlete_phases)
             self._phases.append(phase)
             self._starts_s.append(phase.start_s)
-        return self._phases[index]
+        return self._phases[index - self._dropped]
 
     def _phase_feed(self) -> Iterator[TruePhase]:
-        index = 0
         while True:
-            yield self._phase(index)
-            index += 1
+            phase = self._phase(self._fed)
+            self._fed += 1
+            yield phase
 
 
 def simulate(

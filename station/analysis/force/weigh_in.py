@@ -103,6 +103,17 @@ class WeighIn:
                 return window
         return None
 
+    def forget(self, before_s: float, among: int) -> int:
+        """Let go of the windows among the first ``among`` that ended before
+        ``before_s`` and that ``weight_n`` can no longer give for a set that
+        begins then or later: all but the run's first and the latest of them.
+        Returns how many went (a run of days keeps flat memory)."""
+        done = [i for i in range(1, min(among, len(self.quiet))) if self.quiet[i].end_s < before_s]
+        gone = done[:-1]
+        if gone:
+            del self.quiet[gone[0]:gone[-1] + 1]
+        return len(gone)
+
     def weight_n(self, since_s: float, until_s: float) -> float | None:
         """The body weight known at ``until_s`` for a set that began at ``since_s``.
 

@@ -9,6 +9,7 @@ rules of hardware/PROTOCOL.md.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 
 from station.sources.loadcell.frames import (
@@ -23,9 +24,12 @@ class DecoderStats:
     ``frames`` decoded and returned; ``crc_errors``, ``bad_versions`` and
     ``oversize`` (a length over MAX_PAYLOAD) count rejected frame starts;
     ``discarded_bytes`` every byte skipped while looking for a frame;
-    ``lost_frames`` the sequence numbers missing between good frames;
-    ``unknown_kinds`` good frames of a kind this host does not know, and
-    ``malformed`` good frames whose payload breaks its kind's layout.
+    ``lost_frames`` the sequence numbers never seen between good frames;
+    ``duplicates`` good frames whose sequence number was seen among the last
+    ``REORDER_WINDOW``, and ``reordered`` good frames that came after a later
+    one (both dropped: neither is lost, and neither is handed on out of
+    order); ``unknown_kinds`` good frames of a kind this host does not know,
+    and ``malformed`` good frames whose payload breaks its kind's layout.
     """
 
     frames: int = 0
@@ -36,6 +40,15 @@ class DecoderStats:
     lost_frames: int = 0
     unknown_kinds: int = 0
     malformed: int = 0
+    duplicates: int = 0
+    reordered: int = 0
+
+
+#: How far behind the newest sequence number a frame may come and still be
+#: known for a duplicate or a late frame rather than a jump of the count:
+#: a USB serial link reorders nothing in practice, a faulty hub repeats a
+#: few packets; 64 frames are 0.64 s of samples.
+REORDER_WINDOW = 64
 
 
 class FrameDecoder:
@@ -57,6 +70,9 @@ class FrameDecoder:
         self.stats = DecoderStats()
         self._pending = b""
         self._next_sequence: int | None = None
+        # The last REORDER_WINDOW sequence numbers seen, and those skipped.
+        self._seen: deque[int] = deque(maxlen=REORDER_WINDOW)
+        self._missing: deque[int] = deque(maxlen=REORDER_WINDOW)
 
     @property
     def buffered_bytes(self) -> int:
@@ -108,8 +124,22 @@ class FrameDecoder:
     def _accept(self, kind: int, sequence: int, payload: memoryview) -> Frame | None:
         """A frame that passed its CRC: its sequence counts whatever it holds."""
         if self._next_sequence is not None:
-            self.stats.lost_frames += (sequence - self._next_sequence) % SEQUENCE_MODULO
+            ahead = (sequence - self._next_sequence) % SEQUENCE_MODULO
+            if ahead >= SEQUENCE_MODULO - REORDER_WINDOW:  # behind the newest
+                if sequence in self._seen:
+                    self.stats.duplicates += 1
+                else:
+                    self.stats.reordered += 1
+                    self._seen.append(sequence)
+                    if sequence in self._missing:  # counted missing when it was skipped
+                        self._missing.remove(sequence)
+                        self.stats.lost_frames -= 1
+                return None
+            self.stats.lost_frames += ahead
+            self._missing.extend((self._next_sequence + i) % SEQUENCE_MODULO
+                                 for i in range(max(0, ahead - REORDER_WINDOW), ahead))
         self._next_sequence = (sequence + 1) % SEQUENCE_MODULO
+        self._seen.append(sequence)
         if kind not in KINDS:
             self.stats.unknown_kinds += 1
             return None

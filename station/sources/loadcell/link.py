@@ -21,7 +21,7 @@ import logging
 import queue
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 import serial
 import serial.tools.list_ports
@@ -89,7 +89,8 @@ class LinkStats:
     ``frames`` decoded; ``crc_errors`` and ``lost_frames`` (sequence gaps) from
     the decoder; ``overflows`` the samples the device reported dropping;
     ``reconnects`` connections after the first; ``dropped`` frames the host
-    threw away because nobody drained the queue.
+    threw away because nobody drained the queue; the rest are the decoder's
+    other counts (station.sources.loadcell.decoder.DecoderStats).
     """
 
     frames: int = 0
@@ -98,6 +99,13 @@ class LinkStats:
     overflows: int = 0
     reconnects: int = 0
     dropped: int = 0
+    bad_versions: int = 0
+    oversize: int = 0
+    discarded_bytes: int = 0
+    unknown_kinds: int = 0
+    malformed: int = 0
+    duplicates: int = 0
+    reordered: int = 0
 
 
 class FrontEndLink:
@@ -164,13 +172,8 @@ class FrontEndLink:
         with self._lock:
             done, decoder = self._finished, self._decoder
             live = decoder.stats if decoder is not None else None
-            return LinkStats(
-                frames=done.frames + (live.frames if live else 0),
-                crc_errors=done.crc_errors + (live.crc_errors if live else 0),
-                lost_frames=done.lost_frames + (live.lost_frames if live else 0),
-                overflows=done.overflows + self._overflows,
-                reconnects=max(self._connections - 1, 0),
-                dropped=self._dropped)
+            return replace(_with_decoder(done, live), overflows=done.overflows + self._overflows,
+                           reconnects=max(self._connections - 1, 0), dropped=self._dropped)
 
     # -- the reader thread -------------------------------------------------
 
@@ -316,11 +319,8 @@ class FrontEndLink:
         with self._lock:
             if self._decoder is not None:
                 live, done = self._decoder.stats, self._finished
-                self._finished = LinkStats(
-                    frames=done.frames + live.frames,
-                    crc_errors=done.crc_errors + live.crc_errors,
-                    lost_frames=done.lost_frames + live.lost_frames,
-                    overflows=done.overflows + self._overflows)
+                self._finished = replace(_with_decoder(done, live),
+                                         overflows=done.overflows + self._overflows)
             self._decoder = None
             self._overflows = 0
 
@@ -329,3 +329,11 @@ class FrontEndLink:
             if problem is not None:
                 LOG.warning("%s", problem)
             self.problem = problem
+
+
+def _with_decoder(done: LinkStats, live) -> LinkStats:
+    """``done`` plus every count of a live decoder's stats (or None)."""
+    if live is None:
+        return done
+    return replace(done, **{f.name: getattr(done, f.name) + getattr(live, f.name)
+                            for f in fields(live)})

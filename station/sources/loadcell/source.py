@@ -35,6 +35,19 @@ LOG = logging.getLogger("station.loadcell")
 #: the reader thread, which a busy host can hold up for tens of ms. Readings
 #: older than this are complete.
 LATENCY_S = 0.05
+#: Samples kept for a main loop that has fallen behind (per cell, 20 s at
+#: 1 kHz): beyond that new samples are dropped and counted, so memory stays
+#: flat however long the loop is stalled.
+MAX_BUFFERED_SAMPLES = 20_000
+#: The link's error counts, as the screen says them when they grow.
+LINK_ERRORS = {"crc_errors": "frames that failed their check", "lost_frames": "frames lost",
+               "duplicates": "frames that came twice", "reordered": "frames out of order",
+               "bad_versions": "frames of another protocol version",
+               "oversize": "frames longer than allowed", "unknown_kinds": "frames of an unknown kind",
+               "malformed": "frames with a broken payload", "overflows": "samples the device dropped",
+               "dropped": "frames the station could not keep up with"}
+#: How long the screen says so after the counts last grew.
+LINK_NOTICE_S = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +99,11 @@ class LoadCellSource:
         self._edges: list[MatEdge] = []
         self._blocks: deque[ForceBlock] = deque()
         self._last_sample_s = -np.inf
+        self._buffered = 0
+        self._counts: dict[str, int] = {}
+        self._link_notice: tuple[float, str] | None = None
+        #: Samples dropped because the main loop did not read them in time.
+        self.dropped_samples = 0
 
     @property
     def cell_range_n(self) -> tuple[tuple[float, float], ...]:
@@ -116,6 +134,7 @@ class LoadCellSource:
                 self._blocks.appendleft(_slice(block, cut, None))
                 block = _slice(block, 0, cut)
             blocks.append(block)
+            self._buffered -= len(block.time_s)
         return [*edges, *blocks]
 
     def end_s(self) -> None:
@@ -126,8 +145,24 @@ class LoadCellSource:
 
     @property
     def problem(self) -> str | None:
-        """One sentence for the screen while force is not coming, else None."""
-        return self.link.problem
+        """One sentence for the screen while force is not coming, or for
+        ``LINK_NOTICE_S`` after the link's error counts last grew; else None."""
+        if self.link.problem:
+            return self.link.problem
+        stats = self.link.stats
+        counts = {key: getattr(stats, key) for key in LINK_ERRORS}
+        counts["dropped_samples"] = self.dropped_samples
+        grown = {key: counts[key] - self._counts.get(key, 0) for key in counts
+                 if counts[key] > self._counts.get(key, 0)}
+        self._counts = counts
+        now_s = time.monotonic()
+        if grown:
+            self._link_notice = (now_s + LINK_NOTICE_S, "The load-cell link had trouble: " + ", ".join(
+                f"{count} {LINK_ERRORS.get(key, 'samples the station could not keep up with')}"
+                for key, count in grown.items()) + "; if it goes on, check the USB cable.")
+        if self._link_notice is not None and now_s < self._link_notice[0]:
+            return self._link_notice[1]
+        return None
 
     def status(self) -> LoadCellStatus:
         stats = self.link.stats
@@ -165,8 +200,12 @@ class LoadCellSource:
         if not keep.all():
             LOG.debug("Dropped %d samples that the clock fit moved back in time.", int((~keep).sum()))
             time_s, corners_n = time_s[keep], corners_n[keep]
+        if self._buffered + len(time_s) > MAX_BUFFERED_SAMPLES:
+            self.dropped_samples += len(time_s)
+            return
         if len(time_s):
             self._last_sample_s = float(time_s[-1])
+            self._buffered += len(time_s)
             self._blocks.append(ForceBlock(time_s, corners_n.sum(axis=1), corners_n))
 
     def _edge(self, frame: MatEdgeFrame) -> None:
