@@ -77,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--class", dest="class_names", metavar="NAMES",
                      help="the challenge's athletes in roster order, like \"Ann,Bob,Cy\"")
     run.add_argument("--config", type=Path, metavar="FILE", help="config file (TOML)")
+    run.add_argument("--frame-stats", type=Path, metavar="FILE",
+                     help="write a CSV row per frame put on the screen (t_s,draw_ms,present_ms) to FILE")
 
     analyse = commands.add_parser("analyse", aliases=["analyze"], help="analyse a recording")
     analyse.add_argument("file", type=Path, metavar="FILE", help="a recording (format 1 CSV)")
