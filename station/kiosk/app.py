@@ -36,8 +36,11 @@ from station.kiosk.text import TextCache
 from station.kiosk.trace import ForceTrace
 
 FRAME_RATE_HZ = 60
-#: Between frames the loop keeps stepping this often, so a landing decided
-#: between two frames is drawn within this much of its decision.
+#: Between frames the loop keeps stepping this often while someone is on the
+#: mat, so a landing decided between two frames is drawn within this much of
+#: its decision. With nobody on it, the loop steps once a frame: a step-on
+#: shows on the next frame either way, and an idle kiosk wakes 60 times a
+#: second instead of 250.
 STEP_S = 0.004
 # Long enough to catch from the corner of an eye on landing, short enough to be
 # over before the next rep (reps come about a second apart).
@@ -101,6 +104,7 @@ class KioskApp:
         self._still = None       # what the last frame showed apart from its moving parts
         self._parts: dict = {}   # what each moving part showed
         self._moving: dict[str, pygame.Rect] = {}  # where each moving part is, on the window
+        self._redraws: dict[str, Callable[[], None]] = {}  # the parts that can be drawn on their own
         self._figure_s = 0.0     # the attract figure's time in the last frame
         #: Class challenges (station.kiosk.challenge_mode.attach), or None.
         self.challenge = None
@@ -153,12 +157,15 @@ class KioskApp:
             self.draw(shown, now_s)
             self._still, self._parts, self._figure_s = still, parts, animation_s(now_s)
             return None
-        moved = [self._moved_box(name, now_s) for name, key in parts.items()
-                 if name in self._moving and self._parts.get(name) != key]
+        moved = [name for name, key in parts.items() if name in self._moving and self._parts.get(name) != key]
+        boxes = [self._moved_box(name, now_s) for name in moved]
         self._parts, self._figure_s = parts, animation_s(now_s)
-        for box in moved:
-            self.draw(shown, now_s, clip=box)
-        return moved
+        for name, box in zip(moved, boxes):
+            if name in self._redraws:
+                self._redraws[name]()
+            else:
+                self.draw(shown, now_s, clip=box)
+        return boxes
 
     def _moved_box(self, name: str, now_s: float) -> pygame.Rect:
         """What to redraw of moving part ``name``: its box; of the figure, where it was and is."""
@@ -204,7 +211,9 @@ class KioskApp:
             rects += [rect.move(area.topleft) for rect in page_rects]
             self._targets = {name: (x, y + top, w, h) for name, (x, y, w, h) in targets.items()}
             if clip is None:
-                self._moving = {name: box.move(area.topleft) for name, box in moving.items()}
+                self._redraws = {name: part[1] for name, part in moving.items() if isinstance(part, tuple)}
+                self._moving = {name: (part[0] if isinstance(part, tuple) else part).move(area.topleft)
+                                for name, part in moving.items()}
             challenge = self.challenge is not None and self.challenge.active
             if self.kiosk.flash and now_s < self._flash_until_s and self.board.rating is not None \
                     and not challenge:  # the challenge's clock must stay readable
@@ -260,11 +269,12 @@ class KioskApp:
         period_s = 1.0 / FRAME_RATE_HZ
         due_s = self._last_frame_s + period_s
         news = self.board.landing_changed_at, self.board.last_rep_changed_at
+        step_s = STEP_S if self.board.on_mat else period_s
         while True:
             left_s = due_s - self._clock_s()
             if left_s <= 0:
                 break
-            time.sleep(min(left_s, STEP_S))
+            time.sleep(min(left_s, step_s))
             if not loop.step() or news != (self.board.landing_changed_at, self.board.last_rep_changed_at):
                 break
         now_s = self._clock_s()

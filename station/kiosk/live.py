@@ -25,8 +25,9 @@ def render(surface: pygame.Surface, board: LiveBoard, fonts: TextCache,
     """Draw ``board`` onto ``surface``; the rect of every text drawn, for layout checks.
 
     ``highlight`` marks a rep that has just arrived (the count lights up).
-    With ``moving``, ``moving["trace"]`` is the force trace's box: the only
-    part that changes while no event comes.
+    With ``moving``, ``moving["trace"]`` is the force trace's box, and the
+    drawing of the trace alone into it: the only part that changes while no
+    event comes.
     """
     surface.fill(BACKGROUND)
     page = _LivePage(surface, fonts)
@@ -39,7 +40,7 @@ def render(surface: pygame.Surface, board: LiveBoard, fonts: TextCache,
         page.light(board, pygame.Rect(page.right_x, page.u(51), page.right_w, page.u(15)))
     trace_box = page.charts(board)
     if moving is not None and trace_box is not None:
-        moving["trace"] = trace_box
+        moving["trace"] = (trace_box, lambda: draw_trace(surface, trace_box, board.trace, board.body_weight_n))
     _band(page, board)
     return page.rects
 
