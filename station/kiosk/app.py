@@ -104,7 +104,8 @@ class KioskApp:
         self._still = None       # what the last frame showed apart from its moving parts
         self._parts: dict = {}   # what each moving part showed
         self._moving: dict[str, pygame.Rect] = {}  # where each moving part is, on the window
-        self._redraws: dict[str, Callable[[], None]] = {}  # the parts that can be drawn on their own
+        self._redraws: dict[str, Callable] = {}  # the parts drawn on their own: redraw(time_s, page_box)
+        self._page_at = (0, 0)   # where the page below the banners starts, on the window
         self._figure_s = 0.0     # the attract figure's time in the last frame
         #: Class challenges (station.kiosk.challenge_mode.attach), or None.
         self.challenge = None
@@ -162,7 +163,8 @@ class KioskApp:
         self._parts, self._figure_s = parts, animation_s(now_s)
         for name, box in zip(moved, boxes):
             if name in self._redraws:
-                self._redraws[name]()
+                time_s = animation_s(now_s) if shown is Screen.ATTRACT else now_s
+                self._redraws[name](time_s, box.move(-self._page_at[0], -self._page_at[1]))
             else:
                 self.draw(shown, now_s, clip=box)
         return boxes
@@ -211,6 +213,7 @@ class KioskApp:
             rects += [rect.move(area.topleft) for rect in page_rects]
             self._targets = {name: (x, y + top, w, h) for name, (x, y, w, h) in targets.items()}
             if clip is None:
+                self._page_at = area.topleft
                 self._redraws = {name: part[1] for name, part in moving.items() if isinstance(part, tuple)}
                 self._moving = {name: (part[0] if isinstance(part, tuple) else part).move(area.topleft)
                                 for name, part in moving.items()}

@@ -40,7 +40,8 @@ def render(surface: pygame.Surface, board: LiveBoard, fonts: TextCache,
         page.light(board, pygame.Rect(page.right_x, page.u(51), page.right_w, page.u(15)))
     trace_box = page.charts(board)
     if moving is not None and trace_box is not None:
-        moving["trace"] = (trace_box, lambda: draw_trace(surface, trace_box, board.trace, board.body_weight_n))
+        moving["trace"] = (trace_box, lambda time_s, box: draw_trace(surface, trace_box, board.trace,
+                                                                    board.body_weight_n))
     _band(page, board)
     return page.rects
 
