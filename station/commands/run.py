@@ -45,16 +45,16 @@ def uses_hardware(args, config) -> bool:
     return "simulated" not in (choice.mat_kind, choice.force_kind)
 
 
-def hardware_ready(args, config, config_problem: str | None, stop: threading.Event) -> bool:
-    """True once the sensors open; until then the kiosk says what is wrong
-    (False: it was stopped while waiting)."""
-    from station.commands.waiting import hardware_problem, wait_for_hardware
+def hardware_ready(args, config, config_problem: str | None, stop: threading.Event):
+    """The sensors, opened and started (``waiting.Started``), once they open;
+    until then the kiosk says what is wrong (None: it was stopped while waiting)."""
+    from station.commands.waiting import Started, open_started, wait_for_hardware
     from station.kiosk.app import open_app
-    problem = hardware_problem(lambda: open_source(args, config))
-    if problem is None:
-        return True
+    opened = open_started(lambda: open_source(args, config))
+    if isinstance(opened, Started):
+        return opened
     return wait_for_hardware(
-        problem, lambda: open_source(args, config),
+        opened, lambda: open_source(args, config),
         open_app=lambda source: open_app(source, config, args, config_problem),
         loop_for=lambda source, app: StationLoop(source, pipeline_for(config), app.on_event),
         stop=stop, notifier=Notifier())
@@ -83,11 +83,13 @@ def run(args) -> int:
     if config_problem:
         LOG.warning("%s", config_problem)
     chosen_challenge = challenge_from_args(args)  # checked before any hardware opens
+    started = None   # the kiosk's sensors, opened once and checked before the run
     if not args.headless and uses_hardware(args, config):
         with stop_on_signals() as stop:
-            if not hardware_ready(args, config, config_problem, stop):
+            started = hardware_ready(args, config, config_problem, stop)
+            if started is None:
                 return 0
-    source = open_source(args, config)
+    source = open_source(args, config) if started is None else started.source
     log = open_run_log(args, config, source)
     with stop_on_signals() as stop, contextlib.closing(log):
         if args.headless:
@@ -102,13 +104,14 @@ def run(args) -> int:
             if challenge is not None:
                 return drive(loop, stop, challenge.stepper(loop, stop, HEADLESS_STEP_S))
             return drive(loop, stop, lambda: time.sleep(HEADLESS_STEP_S))
-        return run_kiosk(source, config, args, stop, config_problem, log, chosen_challenge)
+        return run_kiosk(source, config, args, stop, config_problem, log, chosen_challenge, started)
 
 
 def run_kiosk(source, config, args, stop: threading.Event, config_problem: str | None = None,
-              log: RunLog | None = None, chosen_challenge=None) -> int:
+              log: RunLog | None = None, chosen_challenge=None, started=None) -> int:
     """``log``: the run's session log (every event is logged before it is shown);
-    ``chosen_challenge``: (definition, class) to open the kiosk in, or None."""
+    ``chosen_challenge``: (definition, class) to open the kiosk in, or None;
+    ``started``: ``source`` already started (``waiting.Started``), or None."""
     log = log or RunLog(None)
     from station.kiosk.app import open_app
     parts = kiosk_parts(config, log)
@@ -125,7 +128,8 @@ def run_kiosk(source, config, args, stop: threading.Event, config_problem: str |
             print(summary_line(event), flush=True)
 
     loop = StationLoop(source, pipeline_for(config), log.showing(on_event), args.speed,
-                       args.duration, on_readings=app.readings_too(log.on_readings))
+                       args.duration, on_readings=app.readings_too(log.on_readings),
+                       started=None if started is None else started.for_loop)
     log.started(loop, config)
     from station.kiosk.challenge_mode import attach
     attach(app, config, log, loop.latency_s, chosen_challenge)
