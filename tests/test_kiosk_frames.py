@@ -4,10 +4,12 @@ import csv
 
 import numpy as np
 import pygame
+import pytest
 
 from station.analysis.pipeline import Pipeline
 from station.kiosk.app import FIGURE_RATE_HZ, KioskApp
 from station.kiosk.board import LiveBoard
+from station.kiosk.config import KioskConfig
 from station.kiosk.flow import Screen
 from station.kiosk.frame_stats import HEADER, FrameStats
 from station.kiosk.screen import KioskScreen
@@ -41,8 +43,10 @@ def drawn_whole_alike(app, now_s):
     return pixels(app.screen.surface) == shown
 
 
-def test_every_frame_of_a_simulated_session_matches_the_same_frame_drawn_whole(video):
-    app = KioskApp(RecordingScreen((1280, 720)), LiveBoard(simulated=True, has_force=True, weigh_in_s=1.0))
+@pytest.mark.parametrize("flash", [False, True])
+def test_every_frame_of_a_simulated_session_matches_the_same_frame_drawn_whole(video, flash):
+    app = KioskApp(RecordingScreen((1280, 720)), LiveBoard(simulated=True, has_force=True, weigh_in_s=1.0),
+                   KioskConfig(flash=flash))
     source = SimulatedSource(SimulatedAthlete(2), zones=TWO_ZONES, force=True)
     pipeline = Pipeline()
     for event in pipeline.start(source.start(), has_force=True):
@@ -148,7 +152,6 @@ def test_frame_stats_write_a_row_per_presented_frame(video, tmp_path):
 
 
 def test_frame_stats_to_a_folder_that_cannot_be_written_say_so(tmp_path):
-    import pytest
     from station.errors import UserError
     with pytest.raises(UserError, match="cannot be written"):
         FrameStats(tmp_path / "missing" / "frames.csv")

@@ -180,9 +180,9 @@ class KioskApp:
         """All a frame shows apart from its moving parts; None for a screen drawn whole every frame."""
         if (self.usb is not None and self.usb.showing) or (self.challenge is not None and self.challenge.active):
             return None
-        flash = self.kiosk.flash and now_s < self._flash_until_s
-        return (shown, self.screen.size, now_s < self._highlight_until_s, flash,
-                _state(self.board), _state(self.flow))
+        if self.kiosk.flash and now_s < self._flash_until_s:
+            return None   # the flash covers the moving parts too
+        return (shown, self.screen.size, now_s < self._highlight_until_s, _state(self.board), _state(self.flow))
 
     def _part_keys(self, shown: Screen, now_s: float) -> dict:
         """What each moving part of screen ``shown`` shows at ``now_s``."""

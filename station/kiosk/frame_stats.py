@@ -29,7 +29,9 @@ class FrameStats:
 
     def __init__(self, path: Path, clock=time.monotonic) -> None:
         try:
-            self._file = open(path, "w", encoding="utf-8")
+            # A line at a time: a row is on disk as its frame shows, so a
+            # benchmark can see the first frame, and a crash loses no row.
+            self._file = open(path, "w", encoding="utf-8", buffering=1)
         except OSError as error:
             raise UserError(f"The frame statistics cannot be written to {path} ({error.strerror}); "
                             "give a file in a folder you can write to.") from None
