@@ -30,6 +30,9 @@ BEHIND_WARN_S = 5.0
 class StationLoop:
     """Runs a source through a pipeline in steps, on a session clock.
 
+    ``started``: (its ``MatStart``, the ``clock()`` reading as it started)
+    for a source that was started already; else the loop starts it.
+
         loop = StationLoop(source, Pipeline(rules), on_event=print, speed=10)
         while loop.step():
             time.sleep(0.01)
@@ -40,7 +43,7 @@ class StationLoop:
                  speed: float = 1.0, duration_s: float | None = None,
                  clock: Callable[[], float] = time.monotonic,
                  on_readings: Callable[[list], None] | None = None,
-                 max_slice_s: float = MAX_SLICE_S) -> None:
+                 max_slice_s: float = MAX_SLICE_S, started: tuple | None = None) -> None:
         if not max_slice_s > 0:
             raise ValueError(f"max_slice_s must be positive, not {max_slice_s}")
         self.source = source
@@ -53,7 +56,10 @@ class StationLoop:
         self.on_event = on_event
         self.speed = speed
         self.clock = clock
-        start = source.start()
+        # A source already started (opened once, and checked, before the
+        # kiosk came up) comes with its start and the clock's reading then,
+        # so session time counts from its start, not from now.
+        start, clock_zero = (source.start(), None) if started is None else started
         #: The levels the source started with (a recording of the run begins with them).
         self.mat_start = start
         self.start_s = start.time_s
@@ -61,7 +67,7 @@ class StationLoop:
         if cell_range_n is not None:  # load cells whose converters' limits are known
             pipeline.set_cell_range_n(cell_range_n)
         self._send(pipeline.start(start, has_force=source.has_force))
-        self._clock_zero = clock()
+        self._clock_zero = clock() if clock_zero is None else clock_zero
         self.stop_s = None if duration_s is None else self.start_s + duration_s
         source_end = source.end_s()
         if source_end is not None:

@@ -86,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--station-id", metavar="ID",
                      help="this station's id on the class network (default: [network] "
                           "station_id, else the host name)")
+    run.add_argument("--frame-stats", type=Path, metavar="FILE",
+                     help="write a CSV row per frame put on the screen (t_s,draw_ms,present_ms) to FILE")
 
     analyse = commands.add_parser("analyse", aliases=["analyze"], help="analyse a recording")
     analyse.add_argument("file", type=Path, metavar="FILE", help="a recording (format 1 CSV)")

@@ -4,7 +4,7 @@ import os
 import signal
 import time
 
-from station.commands.waiting import NoSensors, hardware_problem
+from station.commands.waiting import NoSensors, Started, open_started
 from station.errors import UserError
 from station.sources.athlete import SimulatedAthlete
 from station.sources.chronopic_emulator import ChronopicEmulator
@@ -19,26 +19,27 @@ class Opened:
     def start(self):
         if self.fails_to_start:
             raise UserError("No Chronopic answered on /dev/ttyUSB0; check the cable.")
+        return "the start"
 
     def close(self):
         self.closed = True
 
 
-def test_sources_that_open_and_start_are_no_problem_and_are_closed_again():
+def test_sources_that_open_and_start_come_back_started_and_open_with_the_clock_at_their_start():
     source = Opened()
-    assert hardware_problem(lambda: source) is None
-    assert source.closed
+    assert open_started(lambda: source, clock=lambda: 42.5) == Started(source, "the start", 42.5)
+    assert not source.closed
 
 
 def test_a_source_that_will_not_open_gives_its_sentence():
     def refuse():
         raise UserError("No Chronopic at /dev/ttyUSB9: plug it in.")
-    assert hardware_problem(refuse) == "No Chronopic at /dev/ttyUSB9: plug it in."
+    assert open_started(refuse) == "No Chronopic at /dev/ttyUSB9: plug it in."
 
 
 def test_a_source_that_will_not_start_gives_its_sentence_and_is_closed():
     source = Opened(fails_to_start=True)
-    assert hardware_problem(lambda: source) == "No Chronopic answered on /dev/ttyUSB0; check the cable."
+    assert open_started(lambda: source) == "No Chronopic answered on /dev/ttyUSB0; check the cable."
     assert source.closed
 
 

@@ -25,6 +25,15 @@ def add_parser(subparsers) -> None:
     doctor.add_argument("--config", type=Path, metavar="FILE", help="config file (TOML)")
     doctor.add_argument("--data-dir", type=Path, metavar="DIR",
                         help="where the calibration and logs are kept")
+    from station.cli import positive_float, window_size
+    doctor.add_argument("--display", action="store_true",
+                        help="only run the kiosk's live page on the display for --seconds: "
+                             "does it hold 60 fps, and how much CPU does it take")
+    doctor.add_argument("--seconds", type=positive_float, default=10.0, metavar="S",
+                        help="how long --display runs (default 10)")
+    doctor.add_argument("--size", type=window_size, default=(1280, 720), metavar="WxH",
+                        help="--display's window size on a desktop (default 1280x720; "
+                             "on the console it is the whole screen, as the kiosk runs)")
 
 
 def check_config(args) -> tuple[str, str, object]:
@@ -164,7 +173,23 @@ def _log_problem(path: Path) -> str | None:
     return None
 
 
+def check_display_rate(args, environ=None) -> list[tuple[str, str]]:
+    """The kiosk's live page on the display it would use, for ``args.seconds``."""
+    import os
+
+    from station.service.display_test import check_display_rate as measured
+    environ = dict(os.environ if environ is None else environ)
+    driver = checks.video_driver(environ)
+    if driver == "kmsdrm" and checks.service_active():
+        return [(NOTE, f"display: in use by the kiosk ({checks.SERVICE} is running); "
+                       f"`sudo systemctl stop {checks.SERVICE}` to test it here")]
+    env = dict(environ, SDL_VIDEODRIVER=driver) if driver else environ
+    return measured(args.seconds, None if driver == "kmsdrm" else args.size, env)
+
+
 def doctor(args, say=print) -> int:
+    if getattr(args, "display", False):
+        return _said(check_display_rate(args), say)
     status, line, config = check_config(args)
     results = [(status, line), check_gpio(), *check_serial()]
     data_dir = args.data_dir if config is None else data_dir_for(args, config)
@@ -181,6 +206,11 @@ def doctor(args, say=print) -> int:
     if config is not None and (config.network.broker or getattr(args, "broker", None)):
         from station.network.doctor import check_network
         results += check_network(args, config, data_dir)
+    return _said(results, say)
+
+
+def _said(results: list[tuple[str, str]], say) -> int:
+    """Print one line per check; the exit code: 1 if any is a problem."""
     for status, line in results:
         say(f"{status:>7}  {line}")
     return 1 if any(status == PROBLEM for status, _ in results) else 0

@@ -45,16 +45,16 @@ def uses_hardware(args, config) -> bool:
     return "simulated" not in (choice.mat_kind, choice.force_kind)
 
 
-def hardware_ready(args, config, config_problem: str | None, stop: threading.Event) -> bool:
-    """True once the sensors open; until then the kiosk says what is wrong
-    (False: it was stopped while waiting)."""
-    from station.commands.waiting import hardware_problem, wait_for_hardware
+def hardware_ready(args, config, config_problem: str | None, stop: threading.Event):
+    """The sensors, opened and started (``waiting.Started``), once they open;
+    until then the kiosk says what is wrong (None: it was stopped while waiting)."""
+    from station.commands.waiting import Started, open_started, wait_for_hardware
     from station.kiosk.app import open_app
-    problem = hardware_problem(lambda: open_source(args, config))
-    if problem is None:
-        return True
+    opened = open_started(lambda: open_source(args, config))
+    if isinstance(opened, Started):
+        return opened
     return wait_for_hardware(
-        problem, lambda: open_source(args, config),
+        opened, lambda: open_source(args, config),
         open_app=lambda source: open_app(source, config, args, config_problem),
         loop_for=lambda source, app: StationLoop(source, pipeline_for(config), app.on_event),
         stop=stop, notifier=Notifier())
@@ -85,11 +85,13 @@ def run(args) -> int:
     chosen_challenge = challenge_from_args(args)  # checked before any hardware opens
     check_reader_spec(args)
     network = network_from(args, config)
+    started = None   # the kiosk's sensors, opened once and checked before the run
     if not args.headless and uses_hardware(args, config):
         with stop_on_signals() as stop:
-            if not hardware_ready(args, config, config_problem, stop):
+            started = hardware_ready(args, config, config_problem, stop)
+            if started is None:
                 return 0
-    source = open_source(args, config)
+    source = open_source(args, config) if started is None else started.source
     log = open_run_log(args, config, source)
     with contextlib.ExitStack() as closing:
         link = network_link(network, args, config, log, source, closing)
@@ -97,7 +99,8 @@ def run(args) -> int:
         closing.enter_context(contextlib.closing(log))
         if args.headless:
             return run_headless(source, stop, args, config, log, chosen_challenge, link)
-        return run_kiosk(source, config, args, stop, config_problem, log, chosen_challenge, link)
+        return run_kiosk(source, config, args, stop, config_problem, log, chosen_challenge, link,
+                        started)
 
 
 def run_headless(source, stop: threading.Event, args, config, log: RunLog, chosen_challenge,
@@ -188,10 +191,11 @@ def check_reader_spec(args) -> None:
 
 
 def run_kiosk(source, config, args, stop: threading.Event, config_problem: str | None = None,
-              log: RunLog | None = None, chosen_challenge=None, link=None) -> int:
+              log: RunLog | None = None, chosen_challenge=None, link=None, started=None) -> int:
     """``log``: the run's session log (every event is logged before it is shown);
     ``chosen_challenge``: (definition, class) to open the kiosk in, or None;
-    ``link``: the class network's ``NetworkLink``, or None."""
+    ``link``: the class network's ``NetworkLink``, or None;
+    ``started``: ``source`` already started (``waiting.Started``), or None."""
     log = log or RunLog(None)
     from station.kiosk.app import open_app
     parts = kiosk_parts(config, log)
@@ -212,7 +216,8 @@ def run_kiosk(source, config, args, stop: threading.Event, config_problem: str |
     taps = open_run_taps(args, config, log, on_change=lambda athlete: app.tap.on_change(athlete))
     attach_taps(app, taps)
     loop = StationLoop(source, pipeline_for(config), log.showing(taps.listening(on_event)), args.speed,
-                       args.duration, on_readings=app.readings_too(log.on_readings))
+                       args.duration, on_readings=app.readings_too(log.on_readings),
+                       started=None if started is None else started.for_loop)
     log.started(loop, config)
     from station.kiosk.challenge_mode import attach
     attach(app, config, log, loop.latency_s, chosen_challenge)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import dataclass
 from typing import Callable
 
 from station.errors import UserError
@@ -47,26 +48,41 @@ class NoSensors:
         pass
 
 
-def hardware_problem(open_source: Callable[[], object]) -> str | None:
-    """None if the sources open and start; else the sentence saying why not.
-    They are closed again: the run opens them afresh."""
+@dataclass(frozen=True)
+class Started:
+    """Sources opened and started, handed to the main loop as they are
+    (``StationLoop(..., started=(start, started_at_s))``), so each sensor is
+    opened once: ``start`` is what ``source.start()`` gave, at host clock
+    reading ``started_at_s``."""
+
+    source: object
+    start: MatStart
+    started_at_s: float
+
+    @property
+    def for_loop(self) -> tuple[MatStart, float]:
+        return self.start, self.started_at_s
+
+
+def open_started(open_source: Callable[[], object], clock: Callable[[], float] = time.monotonic) -> Started | str:
+    """The sources opened and started; else the sentence saying why not
+    (a source that opened but would not start is closed again)."""
     try:
         source = open_source()
     except UserError as error:
         return str(error)
     try:
-        source.start()
+        start = source.start()
     except UserError as error:
-        return str(error)
-    finally:
         source.close()
-    return None
+        return str(error)
+    return Started(source, start, clock())
 
 
 def wait_for_hardware(problem: str, open_source: Callable[[], object], open_app, loop_for,
-                      stop: threading.Event, notifier, clock: Callable[[], float] = time.monotonic) -> bool:
-    """Show ``problem`` on the kiosk until the hardware opens (True) or a
-    stop is asked (False).
+                      stop: threading.Event, notifier, clock: Callable[[], float] = time.monotonic) -> Started | None:
+    """Show ``problem`` on the kiosk until the hardware opens (its sources,
+    started) or a stop is asked (None).
 
     ``open_app(source)`` opens the kiosk for a source; ``loop_for(source, app)``
     makes its main loop."""
@@ -81,12 +97,12 @@ def wait_for_hardware(problem: str, open_source: Callable[[], object], open_app,
             notifier.keep_alive()
             app.between_steps(loop, stop)
             if clock() >= next_try_s:
-                problem = hardware_problem(open_source)
-                if problem is None:
+                opened = open_started(open_source)
+                if isinstance(opened, Started):
                     LOG.warning("the hardware opened; starting")
-                    return True
-                placeholder.problem = f"{problem} Trying again every {RETRY_S:g} s."
+                    return opened
+                placeholder.problem = f"{opened} Trying again every {RETRY_S:g} s."
                 next_try_s = clock() + RETRY_S
-        return False
+        return None
     finally:
         app.close()

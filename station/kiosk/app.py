@@ -4,6 +4,13 @@ Each frame takes the window's events and the buttons' presses, lets the flow
 pick the screen, draws it below the banners and shows it. Events from the
 pipeline go to the board (and the sound cues) as they come, so the frame after
 a rep shows it. Durations on screen run on the session clock (``now_s``).
+
+A frame draws and presents only what changed: the whole screen when what it
+shows apart from its moving parts changed (the board, the flow, a highlight,
+a flash), else only the boxes of the moving parts that moved (the force
+trace, the attract screen's figure and steps, the weigh-in ring), and nothing
+at all when nothing did. The USB stick's and the class challenge's screens
+are drawn whole every frame.
 """
 
 from __future__ import annotations
@@ -20,21 +27,34 @@ from station.errors import UserError
 from station.kiosk import attract, banners, history, live, picker, summary, weigh_in
 from station.kiosk.board import LiveBoard
 from station.kiosk.config import KioskConfig
+from station.kiosk.figure import figure_rect, pose_at, step_at
 from station.kiosk.flow import Flow, Screen
 from station.kiosk.input import KeyMap
 from station.kiosk.layout import RATING_COLOURS
 from station.kiosk.screen import KioskScreen
 from station.kiosk.text import TextCache
+from station.kiosk.trace import ForceTrace
 
 FRAME_RATE_HZ = 60
-#: Between frames the loop keeps stepping this often, so a landing decided
-#: between two frames is drawn within this much of its decision.
+#: Between frames the loop keeps stepping this often while someone is on the
+#: mat, so a landing decided between two frames is drawn within this much of
+#: its decision. With nobody on it, the loop steps once a frame: a step-on
+#: shows on the next frame either way, and an idle kiosk wakes 60 times a
+#: second instead of 250.
 STEP_S = 0.004
 # Long enough to catch from the corner of an eye on landing, short enough to be
 # over before the next rep (reps come about a second apart).
 HIGHLIGHT_S = 0.5
 #: A flash of the landing's colour: seen from across the room, gone before the rebound ends.
 FLASH_S = 0.15
+#: The attract screen's figure moves this many times a second: smooth to the
+#: eye from across a room, at half the redraws of every frame.
+FIGURE_RATE_HZ = 30
+#: The weigh-in ring is redrawn when it has filled this much more of a turn.
+RING_STEPS = 720
+# The window lost what it showed (uncovered, resized, restored): draw it all.
+_REDRAW_EVENTS = frozenset({pygame.WINDOWEXPOSED, pygame.WINDOWSIZECHANGED, pygame.WINDOWRESTORED,
+                            pygame.WINDOWSHOWN, pygame.VIDEOEXPOSE})
 
 
 class KioskApp:
@@ -49,6 +69,8 @@ class KioskApp:
     ``cues``: an object whose ``on_event(event)`` hears every pipeline event
     (station.kiosk.sound), or None. ``screenshots``: a folder to save the
     first frame of every screen state in, as numbered PNGs, or None.
+    ``frame_stats``: an object whose ``row(draw_s, present_s)`` hears of
+    every presented frame (station.kiosk.frame_stats), or None.
 
         app = KioskApp(KioskScreen((800, 480)), LiveBoard(has_force=True))
         loop = StationLoop(source, pipeline, app.on_event, on_readings=app.board.on_readings)
@@ -60,7 +82,7 @@ class KioskApp:
                  roster: Callable[[], list[tuple[int, str]]] = list,
                  on_pick: Callable[[int | None, str], None] = lambda athlete_id, name: None,
                  buttons=None, cues=None, screenshots: Path | None = None,
-                 history: Callable[[int], object] | None = None) -> None:
+                 history: Callable[[int], object] | None = None, frame_stats=None) -> None:
         self.screen = screen
         self.board = board
         self.kiosk = kiosk
@@ -80,6 +102,13 @@ class KioskApp:
         self._flash_until_s = -math.inf
         self._clock_s = time.monotonic
         self._last_frame_s = -math.inf
+        self.frame_stats = frame_stats
+        self._still = None       # what the last frame showed apart from its moving parts
+        self._parts: dict = {}   # what each moving part showed
+        self._moving: dict[str, pygame.Rect] = {}  # where each moving part is, on the window
+        self._redraws: dict[str, Callable] = {}  # the parts drawn on their own: redraw(time_s, page_box)
+        self._page_at = (0, 0)   # where the page below the banners starts, on the window
+        self._figure_s = 0.0     # the attract figure's time in the last frame
         #: Class challenges (station.kiosk.challenge_mode.attach), or None.
         self.challenge = None
         #: USB sticks: export and roster import (station.kiosk.usb_mode.attach), or None.
@@ -97,7 +126,10 @@ class KioskApp:
 
     def frame(self, now_s: float) -> bool:
         """Handle input, draw and show one frame at session time ``now_s``; False once EXIT was asked."""
-        actions = self.keys.actions(self.screen.events())
+        events = self.screen.events()
+        if any(event.type in _REDRAW_EVENTS for event in events):
+            self._still = None
+        actions = self.keys.actions(events)
         if self.buttons is not None:
             actions += self.buttons.take()
         if self.usb is not None:
@@ -108,8 +140,13 @@ class KioskApp:
         if self.challenge is not None:
             actions = self.challenge.take(actions, now_s, self.flow.screen, self._targets)
         shown = self.flow.update(self.board, now_s, actions, self._targets)
-        self.draw(shown, now_s)
-        self.screen.show()
+        began = time.perf_counter()
+        rects = self._draw_changes(shown, now_s)
+        if rects is None or rects:
+            drawn = time.perf_counter()
+            self.screen.show(rects)
+            if self.frame_stats is not None:
+                self.frame_stats.row(drawn - began, time.perf_counter() - drawn)
         if self.shots is not None and self.usb is not None and self.usb.showing:
             self.shots.take(self.screen.surface, self.usb.shot_name())
         elif self.shots is not None and self.tap is not None and self.tap.showing:
@@ -120,24 +157,85 @@ class KioskApp:
                             else shot_name(shown, self.board))
         return not self.flow.exit_asked
 
-    def draw(self, shown: Screen, now_s: float) -> list[pygame.Rect]:
-        """Draw screen ``shown`` under the banners; the rects of every text drawn."""
+    def _draw_changes(self, shown: Screen, now_s: float) -> list[pygame.Rect] | None:
+        """Draw what changed since the last frame: None when the whole screen was
+        drawn, else the boxes redrawn (none when nothing changed)."""
+        self._notice_changes(now_s)
+        still, parts = self._still_key(shown, now_s), self._part_keys(shown, now_s)
+        if still is None or still != self._still:
+            self.draw(shown, now_s)
+            self._still, self._parts, self._figure_s = still, parts, animation_s(now_s)
+            return None
+        moved = [name for name, key in parts.items() if name in self._moving and self._parts.get(name) != key]
+        boxes = [self._moved_box(name, now_s) for name in moved]
+        self._parts, self._figure_s = parts, animation_s(now_s)
+        for name, box in zip(moved, boxes):
+            if name in self._redraws:
+                time_s = animation_s(now_s) if shown is Screen.ATTRACT else now_s
+                self._redraws[name](time_s, box.move(-self._page_at[0], -self._page_at[1]))
+            else:
+                self.draw(shown, now_s, clip=box)
+        return boxes
+
+    def _moved_box(self, name: str, now_s: float) -> pygame.Rect:
+        """What to redraw of moving part ``name``: its box; of the figure, where it was and is."""
+        box = self._moving[name]
+        if name != "figure":
+            return box
+        return figure_rect(box, self._figure_s).union(figure_rect(box, animation_s(now_s)))
+
+    def _still_key(self, shown: Screen, now_s: float) -> tuple | None:
+        """All a frame shows apart from its moving parts; None for a screen drawn whole every frame."""
+        if (self.usb is not None and self.usb.showing) or (self.challenge is not None and self.challenge.active):
+            return None
+        if self.kiosk.flash and now_s < self._flash_until_s:
+            return None   # the flash covers the moving parts too
+        return (shown, self.screen.size, now_s < self._highlight_until_s, _state(self.board), _state(self.flow))
+
+    def _part_keys(self, shown: Screen, now_s: float) -> dict:
+        """What each moving part of screen ``shown`` shows at ``now_s``."""
+        if shown is Screen.ATTRACT:
+            time_s = animation_s(now_s)
+            return {"figure": tuple(pose_at(time_s).values()), "steps": step_at(time_s)}
+        if shown is Screen.WEIGH_IN:
+            return {"ring": round(self.board.weigh_in_progress(now_s) * RING_STEPS)}
+        if shown is Screen.LIVE:
+            return {"trace": self.board.trace.changes}
+        return {}
+
+    def draw(self, shown: Screen, now_s: float, clip: pygame.Rect | None = None) -> list[pygame.Rect]:
+        """Draw screen ``shown`` under the banners (only inside ``clip``, when
+        given); the rects of every text drawn."""
         self._notice_changes(now_s)
         surface = self.screen.surface
-        rects, top = banners.render(surface, self.board.shown_banners, self.fonts)
-        area = pygame.Rect(0, top, surface.get_width(), surface.get_height() - top)
-        targets: dict = {}
-        page_rects = self._render(shown, surface.subsurface(area), now_s, targets)
-        rects += [rect.move(area.topleft) for rect in page_rects]
-        self._targets = {name: (x, y + top, w, h) for name, (x, y, w, h) in targets.items()}
-        challenge = self.challenge is not None and self.challenge.active
-        if self.kiosk.flash and now_s < self._flash_until_s and self.board.rating is not None \
-                and not challenge:  # the challenge's clock must stay readable
-            surface.fill(RATING_COLOURS[self.board.rating])
+        surface.set_clip(clip)
+        try:
+            rects, top = banners.render(surface, self.board.shown_banners, self.fonts)
+            area = pygame.Rect(0, top, surface.get_width(), surface.get_height() - top)
+            page = surface.subsurface(area)
+            if clip is not None:  # a subsurface has a clip of its own
+                page.set_clip(clip.move(-area.left, -area.top))
+            targets: dict = {}
+            moving: dict = {}
+            page_rects = self._render(shown, page, now_s, targets, moving)
+            rects += [rect.move(area.topleft) for rect in page_rects]
+            self._targets = {name: (x, y + top, w, h) for name, (x, y, w, h) in targets.items()}
+            if clip is None:
+                self._page_at = area.topleft
+                self._redraws = {name: part[1] for name, part in moving.items() if isinstance(part, tuple)}
+                self._moving = {name: (part[0] if isinstance(part, tuple) else part).move(area.topleft)
+                                for name, part in moving.items()}
+            challenge = self.challenge is not None and self.challenge.active
+            if self.kiosk.flash and now_s < self._flash_until_s and self.board.rating is not None \
+                    and not challenge:  # the challenge's clock must stay readable
+                surface.fill(RATING_COLOURS[self.board.rating])
+        finally:
+            surface.set_clip(None)
         self.rects = rects
         return rects
 
-    def _render(self, shown: Screen, page: pygame.Surface, now_s: float, targets: dict) -> list[pygame.Rect]:
+    def _render(self, shown: Screen, page: pygame.Surface, now_s: float, targets: dict,
+                moving: dict) -> list[pygame.Rect]:
         board, fonts = self.board, self.fonts
         if self.usb is not None and self.usb.showing:
             return self.usb.render(page, fonts, targets)
@@ -146,10 +244,10 @@ class KioskApp:
         if self.challenge is not None and self.challenge.active:
             return self.challenge.render(page, now_s, fonts, targets)
         if shown is Screen.ATTRACT:
-            return attract.render(page, self.flow.athlete_name, now_s, fonts, targets,
-                                  history=self.flow.has_history)
+            return attract.render(page, self.flow.athlete_name, animation_s(now_s), fonts, targets,
+                                  history=self.flow.has_history, moving=moving)
         if shown is Screen.WEIGH_IN:
-            return weigh_in.render(page, board, now_s, fonts)
+            return weigh_in.render(page, board, now_s, fonts, moving=moving)
         if shown is Screen.SUMMARY:
             return summary.render(page, board, fonts, link=self._set_link())
         if shown is Screen.PICKER:
@@ -157,7 +255,7 @@ class KioskApp:
             return picker.render(page, names, self.flow.highlighted, fonts, targets)
         if shown is Screen.HISTORY:
             return history.render(page, self.flow.shown_history, fonts)
-        return live.render(page, board, fonts, highlight=now_s < self._highlight_until_s)
+        return live.render(page, board, fonts, highlight=now_s < self._highlight_until_s, moving=moving)
 
     def _set_link(self) -> str | None:
         """The last set's page at the hub, for its QR code; None without a hub."""
@@ -190,11 +288,12 @@ class KioskApp:
         period_s = 1.0 / FRAME_RATE_HZ
         due_s = self._last_frame_s + period_s
         news = self.board.landing_changed_at, self.board.last_rep_changed_at
+        step_s = STEP_S if self.board.on_mat else period_s
         while True:
             left_s = due_s - self._clock_s()
             if left_s <= 0:
                 break
-            time.sleep(min(left_s, STEP_S))
+            time.sleep(min(left_s, step_s))
             if not loop.step() or news != (self.board.landing_changed_at, self.board.last_rep_changed_at):
                 break
         now_s = self._clock_s()
@@ -213,11 +312,13 @@ class KioskApp:
 
     def close(self) -> None:
         self.screen.close()
+        if self.frame_stats is not None:
+            self.frame_stats.close()
 
 
 def open_app(source, config, args, config_problem: str | None = None, **parts) -> KioskApp:
     """The kiosk of a ``station run``: its window from ``args`` (``size``,
-    ``fullscreen``, ``screenshots``), a board for ``source``, the config's
+    ``fullscreen``, ``screenshots``, ``frame_stats``), a board for ``source``, the config's
     ``[kiosk]``; ``config_problem`` shows as a banner. ``parts`` go on to
     ``KioskApp`` (``roster``, ``on_pick``, ``history``, ``buttons``, ``cues``)."""
     try:
@@ -230,10 +331,37 @@ def open_app(source, config, args, config_problem: str | None = None, **parts) -
     if config_problem:
         board.banners.append(("config", config_problem))
     try:
+        stats_path = getattr(args, "frame_stats", None)
+        if stats_path is not None:
+            from station.kiosk.frame_stats import FrameStats
+            parts = {**parts, "frame_stats": FrameStats(stats_path)}
         return KioskApp(screen, board, config.kiosk, screenshots=getattr(args, "screenshots", None), **parts)
     except UserError:
         screen.close()
         raise
+
+
+def animation_s(now_s: float) -> float:
+    """The attract figure's time at ``now_s``: it moves on ``FIGURE_RATE_HZ`` times a second."""
+    return math.floor(now_s * FIGURE_RATE_HZ) / FIGURE_RATE_HZ
+
+
+def _state(thing) -> tuple:
+    """A copy of ``thing``'s attributes to compare with a later one: lists,
+    dicts and sets copied one level deep, a force trace left out (it is a
+    moving part)."""
+    return tuple((name, _copied(value)) for name, value in vars(thing).items()
+                 if not isinstance(value, ForceTrace))
+
+
+def _copied(value):
+    if isinstance(value, list):
+        return tuple(value)
+    if isinstance(value, dict):
+        return tuple(value.items())
+    if isinstance(value, set):
+        return frozenset(value)
+    return value
 
 
 def shot_name(shown: Screen, board: LiveBoard) -> str:

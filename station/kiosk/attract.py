@@ -24,23 +24,38 @@ STEPS = (
 
 
 def render(surface: pygame.Surface, athlete_name: str, time_s: float, fonts: TextCache,
-           targets: dict | None = None, history: bool = False) -> list[pygame.Rect]:
+           targets: dict | None = None, history: bool = False, moving: dict | None = None) -> list[pygame.Rect]:
     """Draw the attract screen for ``athlete_name`` at animation time ``time_s``.
 
     Returns the rect of every text drawn; puts the tappable name's box in
     ``targets["athlete"]`` when ``targets`` is given. With ``history``, a
     "HISTORY" button at the top right opens the athlete's history
-    (``targets["history"]``).
+    (``targets["history"]``). With ``moving``, ``moving["figure"]`` and
+    ``moving["steps"]`` are the boxes of the parts that change with ``time_s``
+    (the figure's with the drawing of the figure alone, at a time, inside a box).
     """
     surface.fill(BACKGROUND)
     page = Page(surface, fonts)
     right = _history_button(page, targets) if history else page.width - page.margin_x
     _athlete(page, athlete_name, targets, right)
     split = round(page.width * 0.42)
-    draw_figure(surface, pygame.Rect(page.margin_x, page.u(18), split - page.margin_x, page.u(64)), time_s)
+    figure = pygame.Rect(page.margin_x, page.u(18), split - page.margin_x, page.u(64))
+    draw_figure(surface, figure, time_s)
+    first_step = len(page.rects)
     _steps(page, split + page.u(3), step_at(time_s))
+    if moving is not None:
+        moving["figure"] = (figure, lambda at_s, box: _figure_alone(surface, figure, at_s, box))
+        moving["steps"] = page.rects[first_step].unionall(page.rects[first_step + 1:])
     page.band("Step on the mat to start", PROMPT, TEXT)
     return page.rects
+
+
+def _figure_alone(surface: pygame.Surface, figure: pygame.Rect, time_s: float, box: pygame.Rect) -> None:
+    """The figure at ``time_s`` drawn again inside ``box`` (part of ``figure``, where nothing else is)."""
+    surface.set_clip(box)
+    surface.fill(BACKGROUND, box)
+    draw_figure(surface, figure, time_s)
+    surface.set_clip(None)
 
 
 def _history_button(page: Page, targets: dict | None) -> int:

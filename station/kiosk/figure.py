@@ -55,14 +55,35 @@ def pose_at(time_s: float) -> dict[str, tuple[float, float]]:
     raise AssertionError("the keyframes cover the whole cycle")
 
 
-def draw_figure(surface: pygame.Surface, box: pygame.Rect, time_s: float) -> None:
-    """The figure at ``time_s``, on a two-zone mat, inside ``box``."""
+def _placement(box: pygame.Rect) -> tuple[float, float, float]:
+    """The figure's height in pixels, and where the floor and its start are, in ``box``."""
     unit = min(box.height / 1.45, box.width / 1.6)
-    floor_y = box.bottom - unit * 0.12
-    start_x = box.centerx + unit * 0.45
+    return unit, box.bottom - unit * 0.12, box.centerx + unit * 0.45
+
+
+def _pixel_of(box: pygame.Rect):
+    unit, floor_y, start_x = _placement(box)
 
     def at(point: tuple[float, float]) -> tuple[int, int]:
         return round(start_x + point[0] * unit), round(floor_y - point[1] * unit)
+    return at
+
+
+def figure_rect(box: pygame.Rect, time_s: float) -> pygame.Rect:
+    """The part of ``box`` the figure (not the mat) covers at ``time_s``."""
+    unit = _placement(box)[0]
+    at = _pixel_of(box)
+    points = [at(point) for point in pose_at(time_s).values()]
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    margin = round(unit * 0.08) + max(2, round(unit * 0.035)) + 2   # the head's radius, a line's width
+    return pygame.Rect(min(xs), min(ys), max(xs) - min(xs) + 1, max(ys) - min(ys) + 1) \
+        .inflate(2 * margin, 2 * margin).clip(box)
+
+
+def draw_figure(surface: pygame.Surface, box: pygame.Rect, time_s: float) -> None:
+    """The figure at ``time_s``, on a two-zone mat, inside ``box``."""
+    unit, floor_y, _ = _placement(box)
+    at = _pixel_of(box)
 
     mat_h = max(3, round(unit * 0.05))
     front = pygame.Rect(at((-0.25, 0.0))[0], round(floor_y), round(unit * 0.5), mat_h)

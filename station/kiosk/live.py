@@ -21,10 +21,13 @@ MAIN_BOTTOM = 84
 
 
 def render(surface: pygame.Surface, board: LiveBoard, fonts: TextCache,
-           highlight: bool = False) -> list[pygame.Rect]:
+           highlight: bool = False, moving: dict | None = None) -> list[pygame.Rect]:
     """Draw ``board`` onto ``surface``; the rect of every text drawn, for layout checks.
 
     ``highlight`` marks a rep that has just arrived (the count lights up).
+    With ``moving``, ``moving["trace"]`` is the force trace's box, and the
+    drawing of the trace alone into it: the only part that changes while no
+    event comes.
     """
     surface.fill(BACKGROUND)
     page = _LivePage(surface, fonts)
@@ -35,7 +38,10 @@ def render(surface: pygame.Surface, board: LiveBoard, fonts: TextCache,
     page.tiles(board.last_rep, tiles_bottom)
     if board.has_force:
         page.light(board, pygame.Rect(page.right_x, page.u(51), page.right_w, page.u(15)))
-    page.charts(board)
+    trace_box = page.charts(board)
+    if moving is not None and trace_box is not None:
+        moving["trace"] = (trace_box, lambda time_s, box: draw_trace(surface, trace_box, board.trace,
+                                                                    board.body_weight_n))
     _band(page, board)
     return page.rects
 
@@ -122,19 +128,21 @@ class _LivePage(Page):
         word = self.text(rating.upper(), self.u(6.5), word_colour, width, topleft=(left, row.top))
         self.text(cue, self.u(4.5), TEXT, width, topleft=(left, word.bottom + self.u(2.5)))
 
-    def charts(self, board: LiveBoard) -> None:
-        """The force trace (with load cells) and a bar per rep, side by side."""
+    def charts(self, board: LiveBoard) -> pygame.Rect | None:
+        """The force trace (with load cells) and a bar per rep, side by side; the trace's box."""
         top, bottom = self.u(68), self.u(MAIN_BOTTOM)
         if board.has_force:
             trace_w = self.right_w * 3 // 5
             trace = pygame.Rect(self.right_x, top, trace_w - self.u(1), bottom - top)
-            draw_trace(self.surface, self.chart_box("FORCE", trace, self.u(2.5)), board.trace,
-                       board.body_weight_n)
+            trace = self.chart_box("FORCE", trace, self.u(2.5))
+            draw_trace(self.surface, trace, board.trace, board.body_weight_n)
             bars = pygame.Rect(self.right_x + trace_w + self.u(1), top, self.right_w - trace_w - self.u(1),
                                bottom - top)
         else:
+            trace = None
             bars = pygame.Rect(self.right_x, top, self.right_w, bottom - top)
         draw_bars(self.surface, self.chart_box("REBOUND", bars, self.u(2.5)), board.bars)
+        return trace
 
 
 def _band(page: Page, board: LiveBoard) -> None:

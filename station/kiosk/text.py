@@ -15,6 +15,9 @@ import pygame
 # enough that the huge count surfaces of a long session don't pile up on a Pi.
 MAX_SURFACES = 128
 
+# Fitting a text to its box measures it at several sizes: a few frames' worth.
+MAX_WIDTHS = 1024
+
 # The font size whose capitals are measured to size every other font.
 _PROBE_SIZE = 200
 
@@ -33,6 +36,7 @@ class TextCache:
 
     def __init__(self) -> None:
         self._fonts: dict[int, tuple[pygame.font.Font, int, int]] = {}
+        self._widths: OrderedDict[tuple[str, int], int] = OrderedDict()
         self._surfaces: OrderedDict[tuple, pygame.Surface] = OrderedDict()
         self._size_per_cap_px = _PROBE_SIZE / _cap_box(pygame.font.Font(None, _PROBE_SIZE))[1]
         self.renders = 0
@@ -68,8 +72,14 @@ class TextCache:
         return cap_px
 
     def width_px(self, text: str, cap_px: int) -> int:
-        """How wide ``text`` would render, without rendering it."""
-        return self._font(cap_px)[0].size(text)[0]
+        """How wide ``text`` would render, without rendering it (kept: every frame asks again)."""
+        key = (text, cap_px)
+        width = self._widths.get(key)
+        if width is None:
+            width = self._widths[key] = self._font(cap_px)[0].size(text)[0]
+            if len(self._widths) > MAX_WIDTHS:
+                self._widths.popitem(last=False)
+        return width
 
     def _font(self, cap_px: int) -> tuple[pygame.font.Font, int, int]:
         """The font whose capitals are ``cap_px`` tall, and where they start and end."""

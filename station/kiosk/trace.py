@@ -31,11 +31,14 @@ class ForceTrace:
         self._bins_n = max(2, round(span_s / bin_s))
         self._force_n = np.full(self._bins_n, np.nan)
         self._newest_bin: int | None = None
+        #: How many times samples were added: the trace on screen is out of date when it moved on.
+        self.changes = 0
 
     def add(self, time_s: np.ndarray, force_n: np.ndarray) -> None:
         """Take samples in time order (later calls carry later samples)."""
         if len(time_s) == 0:
             return
+        self.changes += 1
         bins = np.floor(np.asarray(time_s) / self.bin_s).astype(np.int64)
         newest = int(bins[-1])
         self._advance_to(newest)

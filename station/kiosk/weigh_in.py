@@ -19,8 +19,11 @@ from station.kiosk.text import TextCache
 DONE = RATING_COLOURS["soft"]
 
 
-def render(surface: pygame.Surface, board: LiveBoard, now_s: float, fonts: TextCache) -> list[pygame.Rect]:
-    """Draw the weigh-in of ``board`` at session time ``now_s``; the rect of every text drawn."""
+def render(surface: pygame.Surface, board: LiveBoard, now_s: float, fonts: TextCache,
+           moving: dict | None = None) -> list[pygame.Rect]:
+    """Draw the weigh-in of ``board`` at session time ``now_s``; the rect of every text drawn.
+
+    With ``moving``, ``moving["ring"]`` is the ring's box, the part that fills with time."""
     surface.fill(BACKGROUND)
     page = Page(surface, fonts)
     weighed = board.body_weight_n is not None
@@ -32,6 +35,8 @@ def render(surface: pygame.Surface, board: LiveBoard, now_s: float, fonts: TextC
     ring.center = centre
     thickness = max(4, page.u(4))
     pygame.draw.circle(surface, TILE, centre, radius, width=thickness)
+    if moving is not None:
+        moving["ring"] = ring.inflate(2, 2)
     progress = board.weigh_in_progress(now_s)
     if progress > 0:
         # Clockwise from the top: pygame's arcs run anticlockwise from ``start`` to ``stop``.
