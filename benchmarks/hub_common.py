@@ -81,7 +81,7 @@ class SimulatedStation:
                 "completed_at": completed_at, "back_flight_s": 0.41,
                 "rebound_contact_s": 0.19, "forward_flight_s": 0.4, "jump_height_m": 0.2,
                 "rsi": 1.1, "landing_peak_force_n": 1800.0, "loading_rate_bw_per_s": 40.0,
-                "softness": 70.0, "rating": "soft", "valid": True, "reason": None}
+                "softness": 70.0, "rating": "soft", "valid": True, "reason": None, "fatigue": None}
         entry = {"v": 1, "station": self.station_id, "seq": self.seq, "kind": "rep",
                  "at": "2026-12-04T18:00:00.000+00:00", "body": body}
         return self.client.publish(f"jumpmat/v1/gym/station/{self.station_id}/log",

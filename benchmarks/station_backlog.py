@@ -32,7 +32,7 @@ REP_BODY = {"session": "5b2f0000-0000-4000-8000-000000000000", "set_index": 1, "
             "athlete": "Ann", "completed_at": "2026-12-04T18:00:00.000+00:00", "back_flight_s": 0.41,
             "rebound_contact_s": 0.22, "forward_flight_s": 0.43, "jump_height_m": 0.22, "rsi": 1.0,
             "landing_peak_force_n": 2100.0, "loading_rate_bw_per_s": 55.0, "softness": 61.0,
-            "rating": "firm", "valid": True, "reason": None}
+            "rating": "firm", "valid": True, "reason": None, "fatigue": None}
 
 
 def main() -> None:

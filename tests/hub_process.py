@@ -176,4 +176,4 @@ def rep_body(session: str, index: int) -> dict:
             "rebound_contact_s": 0.18 + index / 1000, "forward_flight_s": 0.398,
             "jump_height_m": 0.2081, "rsi": 1.15, "landing_peak_force_n": 1830.5,
             "loading_rate_bw_per_s": 41.2, "softness": 0.7, "rating": "soft", "valid": True,
-            "reason": None}
+            "reason": None, "fatigue": None}

@@ -75,7 +75,8 @@ def _entry(station="mat-x", **changes):
                       "completed_at": None, "back_flight_s": 0.4, "rebound_contact_s": 0.2,
                       "forward_flight_s": 0.4, "jump_height_m": 0.2, "rsi": 1.0,
                       "landing_peak_force_n": None, "loading_rate_bw_per_s": None,
-                      "softness": None, "rating": None, "valid": True, "reason": None}}
+                      "softness": None, "rating": None, "valid": True, "reason": None,
+                      "fatigue": None}}
     body = changes.pop("body", {})
     entry["body"].update(body)
     entry.update(changes)

@@ -39,7 +39,9 @@ def test_a_killed_station_has_an_outbox_entry_for_every_committed_row_and_no_oth
         "SELECT body FROM outbox WHERE kind = 'rep' ORDER BY seq")]
     entries = [(b["session"], b["set_index"], b["index"], *(b[k] for k in REP_KEYS)) for b in bodies]
     assert len(rows) >= 6
-    assert entries == [(*row[:-2], bool(row[-2]), row[-1]) for row in rows]
+    flags = {3 + REP_KEYS.index("valid"), 3 + REP_KEYS.index("fatigue")}  # booleans in JSON
+    assert entries == [tuple(bool(v) if i in flags and v is not None else v for i, v in enumerate(row))
+                       for row in rows]
     sets = conn.execute("SELECT set_index FROM sets ORDER BY id").fetchall()
     set_entries = {json.loads(b)["set_index"] for (b,) in conn.execute(
         "SELECT body FROM outbox WHERE kind = 'set'")}

@@ -77,7 +77,7 @@ class HubFiller:
                 "rebound_contact_s": 0.2 + index / 100, "forward_flight_s": 0.4,
                 "jump_height_m": 0.196 + index / 1000, "rsi": 0.98 + index / 50,
                 "landing_peak_force_n": 1800.0, "loading_rate_bw_per_s": 40.0,
-                "softness": 60.0 + index, "rating": "soft", "valid": True, "reason": None}
+                "softness": 60.0 + index, "rating": "soft", "valid": True, "reason": None, "fatigue": False}
         body.update(changes)
         self._put("rep", body)
 

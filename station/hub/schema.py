@@ -60,6 +60,7 @@ MIGRATIONS = [
         landing_peak_force_n REAL, loading_rate_bw_per_s REAL, softness REAL, rating TEXT,
         valid INTEGER NOT NULL,
         reason TEXT,
+        fatigue INTEGER,                   -- 1: RSI well below the set's best (docs/landing.md)
         seq INTEGER NOT NULL,
         UNIQUE (station, session, rep_index)
     );

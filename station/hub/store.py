@@ -15,7 +15,7 @@ from station.hub.validate import Message
 
 REP_COLUMNS = ("set_index", "athlete", "completed_at", "back_flight_s", "rebound_contact_s",
                "forward_flight_s", "jump_height_m", "rsi", "landing_peak_force_n",
-               "loading_rate_bw_per_s", "softness", "rating", "valid", "reason")
+               "loading_rate_bw_per_s", "softness", "rating", "valid", "reason", "fatigue")
 SET_COLUMNS = ("athlete", "started_at", "start_s", "end_s", "ended_by", "reps", "valid_reps",
                "body_weight_n")
 SESSION_COLUMNS = ("started_at", "ended_at", "mat_source", "force_source", "simulated")

@@ -26,7 +26,7 @@ BODY_KEYS = {
     "rep": {"session", "set_index", "index", "athlete", "completed_at", "back_flight_s",
             "rebound_contact_s", "forward_flight_s", "jump_height_m", "rsi",
             "landing_peak_force_n", "loading_rate_bw_per_s", "softness", "rating", "valid",
-            "reason"},
+            "reason", "fatigue"},
     "challenge_round": {"session", "challenge", "name", "athlete", "round_index", "reps",
                         "valid_reps", "quality_reps", "mean_rebound_contact_s"},
     "athlete": {"name", "body_mass_kg", "tag_id", "guest", "erased"},

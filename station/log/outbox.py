@@ -47,7 +47,7 @@ def set_body(conn: sqlite3.Connection, set_id: int) -> dict:
 
 
 REP_KEYS = ("back_flight_s", "rebound_contact_s", "forward_flight_s", "jump_height_m", "rsi",
-            "landing_peak_force_n", "loading_rate_bw_per_s", "softness", "rating", "valid", "reason")
+            "landing_peak_force_n", "loading_rate_bw_per_s", "softness", "rating", "valid", "reason", "fatigue")
 
 
 def rep_body(conn: sqlite3.Connection, rep_id: int) -> dict:
@@ -58,6 +58,7 @@ def rep_body(conn: sqlite3.Connection, rep_id: int) -> dict:
         "LEFT JOIN athletes a ON a.id = t.athlete_id WHERE r.id = ?", (rep_id,)).fetchone()
     body = dict(zip(("session", "set_index", "index", "athlete", "completed_at", *REP_KEYS), row))
     body["valid"] = bool(body["valid"])
+    body["fatigue"] = None if body["fatigue"] is None else bool(body["fatigue"])
     return body
 
 

@@ -13,7 +13,7 @@ router = APIRouter(tags=["record"])
 MAX_LIMIT = 1000
 REP_FIELDS = ("site", "station", "session", "set_index", "athlete", "completed_at",
               "back_flight_s", "rebound_contact_s", "forward_flight_s", "jump_height_m", "rsi",
-              "landing_peak_force_n", "loading_rate_bw_per_s", "softness", "rating", "reason")
+              "landing_peak_force_n", "loading_rate_bw_per_s", "softness", "rating", "reason", "fatigue")
 
 
 @router.get("/health")

@@ -133,7 +133,7 @@ def _sets(hub, log, sessions, athletes) -> dict[tuple, int]:
 
 REP_COLUMNS = ("rep_index", "completed_at", "back_flight_s", "rebound_contact_s",
                "forward_flight_s", "jump_height_m", "rsi", "landing_peak_force_n",
-               "loading_rate_bw_per_s", "softness", "rating", "valid", "reason")
+               "loading_rate_bw_per_s", "softness", "rating", "valid", "reason", "fatigue")
 
 
 def _reps(hub, log, sets) -> None:
