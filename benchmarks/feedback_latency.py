@@ -53,7 +53,7 @@ from station.app import StationLoop  # noqa: E402
 from station.commands.run import drive, pipeline_for  # noqa: E402
 from station.config import load_config  # noqa: E402
 from station.kiosk.app import KioskApp  # noqa: E402
-from station.kiosk.board import LiveBoard  # noqa: E402
+from station.kiosk.state.board import LiveBoard  # noqa: E402
 from station.kiosk.flow import Screen  # noqa: E402
 from station.kiosk.screen import KioskScreen  # noqa: E402
 from station.kiosk.sound import Cues  # noqa: E402

@@ -28,7 +28,7 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 from station.analysis.events import Rep, SetEnd  # noqa: E402
 from station.analysis.pipeline import Pipeline  # noqa: E402
 from station.kiosk.app import KioskApp  # noqa: E402
-from station.kiosk.board import LiveBoard  # noqa: E402
+from station.kiosk.state.board import LiveBoard  # noqa: E402
 from station.kiosk.flow import Screen  # noqa: E402
 from station.kiosk.screen import KioskScreen  # noqa: E402
 from station.readings import ForceBlock  # noqa: E402

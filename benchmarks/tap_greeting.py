@@ -5,7 +5,7 @@
 Runs what ``station run --reader serial:PORT`` runs for a tap, on the real
 clock: a serial tag reader (``TagReader`` with ``SerialTagPort``) on a
 pseudo-terminal, tap-in on a roster in a session log on disk, and the kiosk
-(``KioskApp`` with ``station.kiosk.tap_mode``) drawing 60 frames a second on
+(``KioskApp`` with ``station.kiosk.tap.mode``) drawing 60 frames a second on
 SDL's dummy video driver while a simulated athlete runs through the main loop
 (``StationLoop``, paced by ``between_steps`` as the kiosk is). Each tap is
 one line written to the pseudo-terminal at a random moment between frames,
@@ -43,9 +43,9 @@ from station.identity.run_taps import RunTaps  # noqa: E402
 from station.identity.serial_reader import SerialTagPort  # noqa: E402
 from station.identity.tap_in import TapIn  # noqa: E402
 from station.kiosk.app import KioskApp  # noqa: E402
-from station.kiosk.board import LiveBoard  # noqa: E402
+from station.kiosk.state.board import LiveBoard  # noqa: E402
 from station.kiosk.screen import KioskScreen  # noqa: E402
-from station.kiosk.tap_mode import attach  # noqa: E402
+from station.kiosk.tap.mode import attach  # noqa: E402
 from station.log.athletes import add_athlete  # noqa: E402
 from station.log.db import open_log  # noqa: E402
 from station.sources.choose import open_source  # noqa: E402

@@ -20,7 +20,7 @@ from station.identity.config import IdentityConfig
 from station.kiosk.config import KioskConfig, SoundConfig
 from station.log.storage import StorageConfig
 from station.network.config import NetworkConfig
-from station.kiosk.set_link import WebConfig
+from station.kiosk.screens.set_link import WebConfig
 
 DEFAULT_CONFIG_PATH = Path("/etc/jumpmat/station.toml")
 #: Each table of the file and what reads it.

@@ -2,7 +2,7 @@
 
 from station.analysis.events import (BodyWeight, Contact, Fault, Flight, Landing, Rep, SetEnd, SetStart,
                                      Summary)
-from station.kiosk.board import LiveBoard
+from station.kiosk.state.board import LiveBoard
 from station.kiosk.flow import GUEST, Screen
 
 LONG_REASON = "paused 0.41 s on landing; jump forward at once (at most 0.30 s)"

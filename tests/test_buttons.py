@@ -13,8 +13,8 @@ import pytest
 from gpiozero import Button
 from gpiozero.pins.mock import MockFactory, MockPin
 
-from station.kiosk.actions import Action
-from station.kiosk.buttons import DEBOUNCE_S, ButtonPanel
+from station.kiosk.controls.actions import Action
+from station.kiosk.controls.buttons import DEBOUNCE_S, ButtonPanel
 from station.kiosk.config import KioskConfig
 from gpio_host import on_a_pi
 

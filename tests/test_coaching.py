@@ -12,8 +12,8 @@ from station.analysis.events import Contact, Landing, Rep, SetEnd
 from station.analysis.force.coaching import FatigueWatch, left_share_pct
 from station.analysis.force.rules import ForceRules
 from station.export.exporter import export_log
-from station.kiosk.board import LiveBoard
-from station.kiosk.summary import coaching_line
+from station.kiosk.state.board import LiveBoard
+from station.kiosk.screens.summary import coaching_line
 from station.log.db import open_log
 from station.log.schema import MIGRATIONS
 from station.log.writer import SessionLog
@@ -121,7 +121,7 @@ def test_the_log_the_export_and_the_summary_carry_both(session, tmp_path):
 
 
 def test_a_tired_set_says_from_which_rep_on_its_summary():
-    from station.kiosk.totals import SetTotals
+    from station.kiosk.state.totals import SetTotals
     rep = lambda index, fatigue: Rep(index, 1, None, None, None, True, None, fatigue=fatigue)  # noqa: E731
     totals = SetTotals.of(SetEnd(1, 0.0, 9.0, 3, 3, "step_off"), [rep(1, False), rep(2, False), rep(3, True)], {})
     assert totals.tired_from_rep == 3 and totals.mean_cop_left_pct is None

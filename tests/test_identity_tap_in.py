@@ -16,15 +16,15 @@ from station.identity.run_taps import RunTaps
 from station.identity.serial_decoder import rdm6300_frame
 from station.identity.serial_reader import SerialTagPort
 from station.identity.tap_in import KNOWN, PENDING, UNKNOWN, TapIn
-from station.kiosk.actions import Action
+from station.kiosk.controls.actions import Action
 from station.kiosk.app import KioskApp
-from station.kiosk.board import LiveBoard
-from station.kiosk.challenge_control import GET_READY_S, ChallengeControl
-from station.kiosk.challenge_mode import ChallengeMode
+from station.kiosk.state.board import LiveBoard
+from station.kiosk.challenge.control import GET_READY_S, ChallengeControl
+from station.kiosk.challenge.mode import ChallengeMode
 from station.kiosk.flow import GUEST
 from station.kiosk.screen import KioskScreen
-from station.kiosk.tap_control import GREETING_S, NEW_TAG_IDLE_S, TapControl
-from station.kiosk.tap_mode import attach
+from station.kiosk.tap.control import GREETING_S, NEW_TAG_IDLE_S, TapControl
+from station.kiosk.tap.mode import attach
 from station.analysis.rules import TimingRules
 from station.log.athletes import add_athlete, find_athlete
 from station.log.db import open_log

@@ -6,15 +6,15 @@ import pygame
 from kiosk_states import landing, rep
 from station_process import station
 from station.analysis.events import Landing, SetStart
-from station.kiosk import live
-from station.kiosk.actions import Action
+from station.kiosk.screens import live
+from station.kiosk.controls.actions import Action
 from station.kiosk.app import FLASH_S, HIGHLIGHT_S, KioskApp, Screenshots
-from station.kiosk.board import LiveBoard
+from station.kiosk.state.board import LiveBoard
 from station.kiosk.config import KioskConfig
 from station.kiosk.flow import Screen
-from station.kiosk.layout import FLASH, RATING_COLOURS
+from station.kiosk.draw.layout import FLASH, RATING_COLOURS
 from station.kiosk.screen import KioskScreen
-from station.kiosk.text import TextCache
+from station.kiosk.draw.text import TextCache
 
 ROSTER = [(3, "Ada"), (5, "Grace")]
 

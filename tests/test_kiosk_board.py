@@ -3,7 +3,7 @@
 import pytest
 
 from station.analysis.events import Contact, Flight, Rep, SetEnd, SetStart, Summary
-from station.kiosk.board import LiveBoard
+from station.kiosk.state.board import LiveBoard
 
 
 def valid_rep(index=1, set_index=1, start_s=10.0):
@@ -150,7 +150,7 @@ def test_a_sensor_fault_shows_until_it_clears():
 # Landings, the traffic light and its cue.
 
 from station.analysis.events import Landing  # noqa: E402
-from station.kiosk.advice import BALLS_OF_FEET, BEND_KNEES  # noqa: E402
+from station.kiosk.state.advice import BALLS_OF_FEET, BEND_KNEES  # noqa: E402
 
 
 def landing(rating, peak_bw=2.5, time_to_peak_s=0.09, impact_peak=False):

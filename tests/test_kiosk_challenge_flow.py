@@ -10,9 +10,9 @@ from station.analysis.rules import TimingRules
 from station.challenge.definition import load_challenge
 from station.challenge.engine import settle_time_s
 from station.challenge.store import athlete_history
-from station.kiosk.actions import Action, Tap
-from station.kiosk.challenge_control import CONFIRM_S, FLASH_S, GET_READY_S, SETUP_IDLE_S, ChallengeControl
-from station.kiosk.challenge_mode import ChallengeMode, record_opener
+from station.kiosk.controls.actions import Action, Tap
+from station.kiosk.challenge.control import CONFIRM_S, FLASH_S, GET_READY_S, SETUP_IDLE_S, ChallengeControl
+from station.kiosk.challenge.mode import ChallengeMode, record_opener
 from station.kiosk.flow import Screen
 from station.log.athletes import add_athlete
 from station.log.db import open_log
@@ -219,7 +219,7 @@ def test_a_challenge_from_the_command_line_starts_straight_away_with_roster_ids(
 
 
 def test_sets_during_a_challenge_are_logged_under_whose_turn_it_is_then_the_pick_comes_back(log):
-    from station.kiosk.challenge_mode import LogAthlete
+    from station.kiosk.challenge.mode import LogAthlete
     ids = {a.name: a.id for a in log.roster()}
     log.athlete_id = ids["Cy"]                      # picked on the kiosk before the class
     control = control_for(log)

@@ -10,14 +10,14 @@ from challenge_reps import rep_landing_at
 from station.analysis.rules import TimingRules
 from station.challenge.definition import load_challenge
 from station.challenge.engine import settle_time_s
-from station.kiosk.actions import Action
+from station.kiosk.controls.actions import Action
 from station.kiosk.app import KioskApp
-from station.kiosk.board import LiveBoard
-from station.kiosk.challenge_control import GET_READY_S, ChallengeControl
-from station.kiosk.challenge_live import REST_COLOUR, WORK_COLOUR
-from station.kiosk.challenge_mode import ChallengeMode
+from station.kiosk.state.board import LiveBoard
+from station.kiosk.challenge.control import GET_READY_S, ChallengeControl
+from station.kiosk.challenge.live import REST_COLOUR, WORK_COLOUR
+from station.kiosk.challenge.mode import ChallengeMode
 from station.kiosk.flow import Screen
-from station.kiosk.layout import AMBER, DIM, TEXT
+from station.kiosk.draw.layout import AMBER, DIM, TEXT
 from station.kiosk.screen import KioskScreen
 from station_process import station
 

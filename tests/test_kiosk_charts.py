@@ -5,10 +5,10 @@ import numpy as np
 import pygame
 import pytest
 
-from station.kiosk.charts import HEADROOM, draw_bars, draw_trace
-from station.kiosk.layout import AMBER, LABEL, RATING_COLOURS
-from station.kiosk.totals import RepBar
-from station.kiosk.trace import ForceTrace
+from station.kiosk.draw.charts import HEADROOM, draw_bars, draw_trace
+from station.kiosk.draw.layout import AMBER, LABEL, RATING_COLOURS
+from station.kiosk.state.totals import RepBar
+from station.kiosk.state.trace import ForceTrace
 
 BOX = pygame.Rect(100, 50, 600, 200)
 SOFT = RATING_COLOURS["soft"]

@@ -8,7 +8,7 @@ import pytest
 
 from station.analysis.pipeline import Pipeline
 from station.kiosk.app import FIGURE_RATE_HZ, KioskApp
-from station.kiosk.board import LiveBoard
+from station.kiosk.state.board import LiveBoard
 from station.kiosk.config import KioskConfig
 from station.kiosk.flow import Screen
 from station.kiosk.frame_stats import HEADER, FrameStats

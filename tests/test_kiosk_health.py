@@ -2,8 +2,8 @@
 
 from dataclasses import replace
 
-from station.kiosk.board import LiveBoard
-from station.kiosk.health import DISK_CHECK_S, Health, calibration_problem
+from station.kiosk.state.board import LiveBoard
+from station.kiosk.state.health import DISK_CHECK_S, Health, calibration_problem
 from station.sources.loadcell.calibration import calibration_path, save_calibration
 from station.sources.loadcell.emulator import EMULATED_CALIBRATION
 

@@ -18,14 +18,14 @@ from station.challenge.events import ChallengeFinished
 from station.challenge.store import save_challenge
 from station.commands.run import close_parts, kiosk_parts
 from station.config import Config
-from station.kiosk import history as history_screen
-from station.kiosk.actions import Action, Tap
+from station.kiosk.screens import history as history_screen
+from station.kiosk.controls.actions import Action, Tap
 from station.kiosk.app import KioskApp
-from station.kiosk.board import LiveBoard
+from station.kiosk.state.board import LiveBoard
 from station.kiosk.flow import HISTORY_IDLE_S, Flow, Screen
-from station.kiosk.layout import TILE
+from station.kiosk.draw.layout import TILE
 from station.kiosk.screen import KioskScreen
-from station.kiosk.text import TextCache
+from station.kiosk.draw.text import TextCache
 from station.log.athlete_history import (AthleteHistory, ChallengeLine, SessionLine, history_provider,
                                          load_history)
 from station.log.run_log import open_run_log

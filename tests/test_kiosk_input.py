@@ -3,9 +3,9 @@
 import pygame
 import pytest
 
-from station.kiosk.actions import Action, Tap
+from station.kiosk.controls.actions import Action, Tap
 from station.kiosk.config import KioskConfig
-from station.kiosk.input import KeyMap
+from station.kiosk.controls.input import KeyMap
 
 CTRL_SHIFT = pygame.KMOD_LCTRL | pygame.KMOD_LSHIFT
 

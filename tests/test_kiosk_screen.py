@@ -13,12 +13,12 @@ import pytest
 
 from kiosk_states import STATES, put_in, rated_board, rep
 from station.kiosk.app import KioskApp
-from station.kiosk.board import LiveBoard
+from station.kiosk.state.board import LiveBoard
 from station.kiosk.flow import Screen
-from station.kiosk.layout import AMBER, BACKGROUND, BADGE, FLASH, LABEL, PROMPT, RATING_COLOURS, RED, TEXT
-from station.kiosk import live
+from station.kiosk.draw.layout import AMBER, BACKGROUND, BADGE, FLASH, LABEL, PROMPT, RATING_COLOURS, RED, TEXT
+from station.kiosk.screens import live
 from station.kiosk.screen import KioskScreen
-from station.kiosk.text import TextCache
+from station.kiosk.draw.text import TextCache
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZES = [(800, 480), (1280, 720), (1920, 1080)]
@@ -235,7 +235,7 @@ import sys
 import pygame
 from station.analysis.events import Contact, Flight, Rep, SetStart
 from station.kiosk.app import KioskApp
-from station.kiosk.board import LiveBoard
+from station.kiosk.state.board import LiveBoard
 from station.kiosk.screen import KioskScreen
 
 app = KioskApp(KioskScreen((1280, 720)), LiveBoard(simulated=True))

@@ -6,10 +6,10 @@ import pygame
 from station.challenge.definition import challenges_in
 from station.config import Config
 from station.kiosk.app import KioskApp
-from station.kiosk.board import LiveBoard
-from station.kiosk.challenge_mode import attach as attach_challenges
+from station.kiosk.state.board import LiveBoard
+from station.kiosk.challenge.mode import attach as attach_challenges
 from station.kiosk.screen import KioskScreen
-from station.kiosk.usb_mode import attach as attach_usb
+from station.kiosk.usb.mode import attach as attach_usb
 from station.log.run_log import RunLog
 from test_kiosk_usb_fakes import Mounts
 from test_kiosk_usb_wiring import frames_until

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from station.kiosk.trace import ForceTrace
+from station.kiosk.state.trace import ForceTrace
 
 
 def samples(start_s, end_s, rate_hz=1000.0, force=lambda t: 700.0 + 0 * t):

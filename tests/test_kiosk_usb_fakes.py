@@ -4,7 +4,7 @@ finishes when a test says so, for the kiosk's USB tests."""
 from pathlib import Path
 
 from station.export.usb import StickWatcher
-from station.kiosk.usb_control import StickLook, UsbControl
+from station.kiosk.usb.control import StickLook, UsbControl
 
 
 class Mounts:

@@ -7,8 +7,8 @@ from types import SimpleNamespace
 import pytest
 
 from station.errors import UserError
-from station.kiosk.actions import Action, Tap
-from station.kiosk.usb_control import (OFFER_IDLE_S, POLL_S, PROBLEMS_SHOWN, StickLook, Task,
+from station.kiosk.controls.actions import Action, Tap
+from station.kiosk.usb.control import (OFFER_IDLE_S, POLL_S, PROBLEMS_SHOWN, StickLook, Task,
                                        export_outcome, import_outcome)
 from test_kiosk_usb_fakes import Mounts, Recorder, control_for
 
@@ -214,7 +214,7 @@ def test_export_outcome_of_a_failed_job_is_not_ok():
 
 
 def test_a_stick_that_takes_too_long_to_look_at_is_offered_without_its_counts(tmp_path):
-    from station.kiosk.usb_control import LOOK_LIMIT_S
+    from station.kiosk.usb.control import LOOK_LIMIT_S
     mounts, recorder = Mounts(tmp_path), Recorder(finish_looks=False)
     control = control_for(mounts, recorder)
     mounts.plug()

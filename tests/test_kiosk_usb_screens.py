@@ -16,12 +16,12 @@ import pytest
 from kiosk_states import rep
 from station.analysis.events import SetStart
 from station.kiosk.app import KioskApp
-from station.kiosk.board import LiveBoard
+from station.kiosk.state.board import LiveBoard
 from station.kiosk.screen import KioskScreen
-from station.kiosk.text import TextCache
-from station.kiosk.usb_control import import_outcome
-from station.kiosk.usb_mode import WAITING, UsbMode
-from station.kiosk.usb_screens import UsbView, render
+from station.kiosk.draw.text import TextCache
+from station.kiosk.usb.control import import_outcome
+from station.kiosk.usb.mode import WAITING, UsbMode
+from station.kiosk.usb.screens import UsbView, render
 from test_kiosk_usb_fakes import Mounts, Recorder, control_for
 
 SIZES = [(800, 480), (1280, 720), (1920, 1080)]

@@ -11,13 +11,13 @@ import pygame
 from log_rows import fill_log, new_log
 from station.commands.run import close_parts, kiosk_parts
 from station.config import Config
-from station.kiosk.actions import Action
+from station.kiosk.controls.actions import Action
 from station.kiosk.app import KioskApp
-from station.kiosk.board import LiveBoard
-from station.kiosk.buttons import ButtonPanel
+from station.kiosk.state.board import LiveBoard
+from station.kiosk.controls.buttons import ButtonPanel
 from station.kiosk.screen import KioskScreen
 from station.kiosk.sound import Cues
-from station.kiosk.usb_mode import attach
+from station.kiosk.usb.mode import attach
 from station.log.athletes import add_athlete
 from station.log.run_log import open_run_log
 from station_process import station
@@ -111,8 +111,8 @@ def test_a_stick_is_exported_by_a_child_while_the_kiosk_keeps_drawing(video, tmp
 
 def test_the_stick_is_looked_at_and_its_roster_imported_into_the_real_log(tmp_path, caplog):
     from station.export.usb import Stick
-    from station.kiosk.usb_control import import_outcome
-    from station.kiosk.usb_mode import looker, roster_importer
+    from station.kiosk.usb.control import import_outcome
+    from station.kiosk.usb.mode import looker, roster_importer
     data = tmp_path / "data"
     data.mkdir()
     conn = new_log(data / "station.db")

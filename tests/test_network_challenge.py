@@ -112,8 +112,8 @@ def test_the_challenge_screen_shows_the_athletes_place_in_the_room(video):
     from station.analysis.pipeline import Pipeline
     from station.analysis.rules import TimingRules
     from station.app import StationLoop
-    from station.kiosk.challenge_control import ChallengeControl
-    from station.kiosk.challenge_mode import ChallengeMode
+    from station.kiosk.challenge.control import ChallengeControl
+    from station.kiosk.challenge.mode import ChallengeMode
     from station.network.kiosk_hub import KioskHubChallenge, ordinal
     from station.sources.simulated import SimulatedAthlete, SimulatedSource
     loop = StationLoop(SimulatedSource(SimulatedAthlete(0)), Pipeline(), on_event=lambda event: None)

@@ -15,7 +15,7 @@ from station.analysis.force.cells import CELLS, PLATE, CellWatch
 from station.analysis.force.rules import ForceRules
 from station.analysis.pipeline import Pipeline
 from station.app import StationLoop
-from station.kiosk.board import LiveBoard
+from station.kiosk.state.board import LiveBoard
 from station.log.db import open_log
 from station.log.writer import SessionLog
 from station.readings import TWO_ZONES, ForceBlock

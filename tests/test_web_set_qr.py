@@ -10,10 +10,10 @@ import pytest
 
 from station.analysis.events import SetEnd
 from station.config import ConfigError, load_config
-from station.kiosk import summary
-from station.kiosk.board import LiveBoard
-from station.kiosk.set_link import set_link_maker, set_url
-from station.kiosk.text import TextCache
+from station.kiosk.screens import summary
+from station.kiosk.state.board import LiveBoard
+from station.kiosk.screens.set_link import set_link_maker, set_url
+from station.kiosk.draw.text import TextCache
 from station.log.db import open_log
 from web_client import hub_app
 from web_data import HubFiller

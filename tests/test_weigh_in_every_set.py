@@ -11,7 +11,7 @@ from station.analysis.events import BodyWeight, Contact, Landing, Rep, SetEnd
 from station.analysis.force.rules import ForceRules
 from station.analysis.force.weigh_in import WeighIn, max_sd_n
 from station.analysis.pipeline import Pipeline, analyse
-from station.kiosk.board import LiveBoard
+from station.kiosk.state.board import LiveBoard
 from station.log.db import open_log
 from station.log.writer import SessionLog
 from station.readings import ForceBlock, MatStart

@@ -212,16 +212,16 @@ def run_kiosk(source, config, args, stop: threading.Event, config_problem: str |
             print(summary_line(event), flush=True)
 
     from station.identity.run_taps import open_run_taps
-    from station.kiosk.tap_mode import attach as attach_taps
+    from station.kiosk.tap.mode import attach as attach_taps
     taps = open_run_taps(args, config, log, on_change=lambda athlete: app.tap.on_change(athlete))
     attach_taps(app, taps)
     loop = StationLoop(source, pipeline_for(config), log.showing(taps.listening(on_event)), args.speed,
                        args.duration, on_readings=app.readings_too(log.on_readings),
                        started=None if started is None else started.for_loop)
     log.started(loop, config)
-    from station.kiosk.challenge_mode import attach
+    from station.kiosk.challenge.mode import attach
     attach(app, config, log, loop.latency_s, chosen_challenge)
-    from station.kiosk.usb_mode import attach as attach_usb
+    from station.kiosk.usb.mode import attach as attach_usb
     usb = attach_usb(app, config, data_dir_for(args, config))
     health = kiosk_health(app, config, args)
     commands = kiosk_hub(link, log, app)
@@ -256,7 +256,7 @@ def kiosk_set_link(config, log: RunLog, link):
     ``[web] hub_url``, the class network or a session log."""
     if not config.web.hub_url or link is None or log.session is None:
         return None
-    from station.kiosk.set_link import set_link_maker
+    from station.kiosk.screens.set_link import set_link_maker
     session = log.session
     return set_link_maker(config.web.hub_url, link.network.station_id, session.conn,
                           lambda: session.session_id)
@@ -264,7 +264,7 @@ def kiosk_set_link(config, log: RunLog, link):
 
 def kiosk_health(app, config, args):
     """The kiosk's banners for uncalibrated load cells and a nearly full disk."""
-    from station.kiosk.health import Health, calibration_problem
+    from station.kiosk.state.health import Health, calibration_problem
     data_dir = data_dir_for(args, config)
     force_kind = "none" if args.replay is not None or args.simulate else \
         choose_sources(config, args.mat, args.force).force_kind
@@ -277,7 +277,7 @@ def kiosk_parts(config, log: RunLog, gpio_chips: str = "/dev/gpiochip*") -> dict
     kept in ``log``, the picked athlete's history from ``log``, the GPIO
     buttons (only on a machine with a GPIO chip, so a laptop starts without a
     warning about them) and the sound cues."""
-    from station.kiosk.buttons import ButtonPanel
+    from station.kiosk.controls.buttons import ButtonPanel
     from station.kiosk.sound import Cues
     from station.log.athlete_history import history_provider
 

@@ -1,9 +1,17 @@
 """What is shown: the kiosk's screens, drawn from the pipeline's events.
 
-``board`` keeps the state the screens show and needs no display; ``flow``
-picks the screen; ``attract``, ``weigh_in``, ``live``, ``summary`` and
-``picker`` draw them under the ``banners``; ``app`` runs a frame of it all in
-the window of ``screen``. docs/kiosk.md tells the whole story.
+The folders follow the screen map of docs/kiosk.md:
+
+- ``state/``: what the screens show, kept from the events (no pygame);
+- ``flow``: which screen shows; ``app``: a frame of it all in the window of
+  ``screen``;
+- ``screens/``: the athlete's screens (attract, weigh-in, live set, summary,
+  picker, history) under the ``banners``;
+- ``challenge/``, ``usb/``, ``tap/``: a class challenge, a USB stick and
+  tap-in, each a pure control, its screens and the mode that puts them into
+  the frame;
+- ``controls/``: buttons, keys and touches as actions; ``draw/``: what every
+  screen draws with.
 """
 
 import os

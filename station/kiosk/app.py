@@ -24,16 +24,16 @@ import pygame
 
 from station.analysis.events import Event
 from station.errors import UserError
-from station.kiosk import attract, banners, history, live, picker, summary, weigh_in
-from station.kiosk.board import LiveBoard
+from station.kiosk.screens import attract, banners, history, live, picker, summary, weigh_in
+from station.kiosk.state.board import LiveBoard
 from station.kiosk.config import KioskConfig
-from station.kiosk.figure import figure_rect, pose_at, step_at
+from station.kiosk.draw.figure import figure_rect, pose_at, step_at
 from station.kiosk.flow import Flow, Screen
-from station.kiosk.input import KeyMap
-from station.kiosk.layout import RATING_COLOURS
+from station.kiosk.controls.input import KeyMap
+from station.kiosk.draw.layout import RATING_COLOURS
 from station.kiosk.screen import KioskScreen
-from station.kiosk.text import TextCache
-from station.kiosk.trace import ForceTrace
+from station.kiosk.draw.text import TextCache
+from station.kiosk.state.trace import ForceTrace
 
 FRAME_RATE_HZ = 60
 #: Between frames the loop keeps stepping this often while someone is on the
@@ -65,7 +65,7 @@ class KioskApp:
     station.kiosk.flow). ``history``: ``history(athlete_id)`` gives the
     history screen's ``AthleteHistory`` (station.log.athlete_history), or
     None for no history screen. ``buttons``: an object whose ``take()`` gives the
-    presses since the last frame (station.kiosk.buttons), or None.
+    presses since the last frame (station.kiosk.controls.buttons), or None.
     ``cues``: an object whose ``on_event(event)`` hears every pipeline event
     (station.kiosk.sound), or None. ``screenshots``: a folder to save the
     first frame of every screen state in, as numbered PNGs, or None.
@@ -93,7 +93,7 @@ class KioskApp:
         self.fonts = TextCache()
         self.shots = Screenshots(screenshots) if screenshots is not None else None
         self.rects: list[pygame.Rect] = []   # the text boxes of the last frame
-        #: ``set_link(set_index)``: a set's page at the hub (station/kiosk/set_link.py), or None.
+        #: ``set_link(set_index)``: a set's page at the hub (station/kiosk/screens/set_link.py), or None.
         self.set_link: Callable[[int], str | None] | None = None
         self._targets: dict[str, tuple[int, int, int, int]] = {}
         self._seen_rep = board.last_rep_changed_at
@@ -109,11 +109,11 @@ class KioskApp:
         self._redraws: dict[str, Callable] = {}  # the parts drawn on their own: redraw(time_s, page_box)
         self._page_at = (0, 0)   # where the page below the banners starts, on the window
         self._figure_s = 0.0     # the attract figure's time in the last frame
-        #: Class challenges (station.kiosk.challenge_mode.attach), or None.
+        #: Class challenges (station.kiosk.challenge.mode.attach), or None.
         self.challenge = None
-        #: USB sticks: export and roster import (station.kiosk.usb_mode.attach), or None.
+        #: USB sticks: export and roster import (station.kiosk.usb.mode.attach), or None.
         self.usb = None
-        #: Tap-in from a tag reader (station.kiosk.tap_mode.attach), or None.
+        #: Tap-in from a tag reader (station.kiosk.tap.mode.attach), or None.
         self.tap = None
 
     def on_event(self, event: Event) -> None:

@@ -24,8 +24,8 @@ from __future__ import annotations
 from enum import Enum
 from typing import Callable
 
-from station.kiosk.actions import Action, Tap, hit
-from station.kiosk.board import LiveBoard
+from station.kiosk.controls.actions import Action, Tap, hit
+from station.kiosk.state.board import LiveBoard
 
 #: Long enough to read a number at a glance, short enough not to hold up the set.
 WEIGHT_SHOWN_S = 1.5

@@ -40,7 +40,7 @@ def measure(seconds: float, size: tuple[int, int] | None) -> dict:
     from station.app import StationLoop
     from station.commands.run import drive
     from station.kiosk.app import KioskApp
-    from station.kiosk.board import LiveBoard
+    from station.kiosk.state.board import LiveBoard
     from station.kiosk.screen import KioskScreen
     from station.readings import TWO_ZONES
     from station.sources.athlete import SimulatedAthlete

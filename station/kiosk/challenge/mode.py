@@ -16,11 +16,11 @@ import pygame
 from station.challenge.board import clock_text, live_view, results_view
 from station.challenge.definition import ONE, RELAY, Definition
 from station.challenge.store import record_opener
-from station.kiosk import challenge_live, challenge_results, challenge_setup
-from station.kiosk.actions import Action
-from station.kiosk.challenge_control import ChallengeControl, presets
+from station.kiosk.challenge import live as challenge_live, results as challenge_results, setup as challenge_setup
+from station.kiosk.controls.actions import Action
+from station.kiosk.challenge.control import ChallengeControl, presets
 from station.kiosk.flow import Screen
-from station.kiosk.text import TextCache
+from station.kiosk.draw.text import TextCache
 
 
 class ChallengeMode:

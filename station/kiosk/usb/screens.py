@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 import pygame
 
-from station.kiosk.layout import BACKGROUND, LABEL, PROMPT, TEXT, TILE, Page, split_in_two
-from station.kiosk.text import TextCache
+from station.kiosk.draw.layout import BACKGROUND, LABEL, PROMPT, TEXT, TILE, Page, split_in_two
+from station.kiosk.draw.text import TextCache
 
 ROW_PCT = 10
 GAP_PCT = 1.5

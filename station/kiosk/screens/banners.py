@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pygame
 
-from station.kiosk.layout import AMBER, BADGE, ON_AMBER, PROMPT, RED, TEXT, Page
-from station.kiosk.text import TextCache
+from station.kiosk.draw.layout import AMBER, BADGE, ON_AMBER, PROMPT, RED, TEXT, Page
+from station.kiosk.draw.text import TextCache
 
 #: Two banners leave 86 % of the screen to the screen itself.
 MAX_SHOWN = 2

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pygame
 
 from station.challenge.board import LeaderRow, ResultsView
-from station.kiosk.challenge_live import MIN_SHRINK, WORK_COLOUR, line, shortened
-from station.kiosk.layout import BACKGROUND, DIM, LABEL, ON_AMBER, TEXT, TILE, Page
-from station.kiosk.text import TextCache
+from station.kiosk.challenge.live import MIN_SHRINK, WORK_COLOUR, line, shortened
+from station.kiosk.draw.layout import BACKGROUND, DIM, LABEL, ON_AMBER, TEXT, TILE, Page
+from station.kiosk.draw.text import TextCache
 
 #: Podium blocks' heights in percent of the page: first, second, third.
 BLOCK_PCT = {1: 17, 2: 12, 3: 8}

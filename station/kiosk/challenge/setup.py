@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pygame
 
-from station.kiosk.challenge_control import Row
-from station.kiosk.challenge_live import WORK_COLOUR, line
-from station.kiosk.layout import AMBER, BACKGROUND, LABEL, ON_AMBER, PROMPT, TEXT, TILE, Page
-from station.kiosk.text import TextCache
+from station.kiosk.challenge.control import Row
+from station.kiosk.challenge.live import WORK_COLOUR, line
+from station.kiosk.draw.layout import AMBER, BACKGROUND, LABEL, ON_AMBER, PROMPT, TEXT, TILE, Page
+from station.kiosk.draw.text import TextCache
 
 ROW_PCT = 10
 GAP_PCT = 1.5

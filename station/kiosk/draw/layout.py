@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pygame
 
-from station.kiosk.text import TextCache
+from station.kiosk.draw.text import TextCache
 
 # Near-white on near-black reads best across a bright gym; labels are greyer
 # so the numbers stand out. Amber means "not counted" and carries dark text.

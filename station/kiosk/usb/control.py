@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from station.errors import UserError
-from station.kiosk.actions import Action, Tap, hit
+from station.kiosk.controls.actions import Action, Tap, hit
 
 LOG = logging.getLogger("station")
 

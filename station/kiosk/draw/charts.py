@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pygame
 
-from station.kiosk.layout import AMBER, DIM, LABEL, RATING_COLOURS, TEXT, TILE
-from station.kiosk.totals import RepBar
-from station.kiosk.trace import ForceTrace
+from station.kiosk.draw.layout import AMBER, DIM, LABEL, RATING_COLOURS, TEXT, TILE
+from station.kiosk.state.totals import RepBar
+from station.kiosk.state.trace import ForceTrace
 
 #: The bars' scale reaches at least this, so a fast rebound (under 250 ms)
 #: reads as short even when every rep of the set was fast.

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pygame
 
-from station.kiosk.layout import BACKGROUND, DIM, LABEL, MISSING, TEXT, TILE, Page, cm_text, ms_text
-from station.kiosk.text import TextCache
+from station.kiosk.draw.layout import BACKGROUND, DIM, LABEL, MISSING, TEXT, TILE, Page, cm_text, ms_text
+from station.kiosk.draw.text import TextCache
 from station.log.athlete_history import AthleteHistory, ChallengeLine, SessionLine
 
 #: Rows for both lists together; each list has at least one. In percent of the

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from station.analysis.events import (BodyWeight, Contact, Event, Fault, Flight, Landing, Rep, SetEnd,
                                      SetStart, Summary)
-from station.kiosk.advice import landing_cue
-from station.kiosk.totals import RepBar, SetTotals, rep_bar
-from station.kiosk.trace import ForceTrace
+from station.kiosk.state.advice import landing_cue
+from station.kiosk.state.totals import RepBar, SetTotals, rep_bar
+from station.kiosk.state.trace import ForceTrace
 from station.readings import ForceBlock
 
 #: Banner kinds, most urgent first: the order banners are drawn in.
@@ -73,7 +73,7 @@ class LiveBoard:
 
     @property
     def cue(self) -> str | None:
-        """What to change after a hard last landing (station.kiosk.advice), or None."""
+        """What to change after a hard last landing (station.kiosk.state.advice), or None."""
         return landing_cue(self.landing)
 
     @property

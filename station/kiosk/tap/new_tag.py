@@ -1,6 +1,6 @@
 """The "New tag" screen: whose is the tag just tapped? "Guest", the roster, "Not now".
 
-NEXT and BACK move the highlight, SELECT or a tap picks (station.kiosk.tap_control).
+NEXT and BACK move the highlight, SELECT or a tap picks (station.kiosk.tap.control).
 A long roster scrolls so the highlight stays in view, as in the picker.
 """
 
@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pygame
 
-from station.kiosk.layout import AMBER, BACKGROUND, LABEL, PROMPT, TEXT, TILE, Page
-from station.kiosk.picker import GAP_PCT, ROW_PCT
-from station.kiosk.text import TextCache
+from station.kiosk.draw.layout import AMBER, BACKGROUND, LABEL, PROMPT, TEXT, TILE, Page
+from station.kiosk.screens.picker import GAP_PCT, ROW_PCT
+from station.kiosk.draw.text import TextCache
 
 LIST_TOP_PCT = 24
 LIST_BOTTOM_PCT = 87

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pygame
 
-from station.kiosk.layout import DIM, TEXT
+from station.kiosk.draw.layout import DIM, TEXT
 
 #: The mat's two zones: visible on the dark background, quieter than the figure.
 MAT = (62, 70, 84)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pygame
 
-from station.kiosk.figure import draw_figure, step_at
-from station.kiosk.layout import BACKGROUND, LABEL, PROMPT, TEXT, TILE, Page
-from station.kiosk.text import TextCache
+from station.kiosk.draw.figure import draw_figure, step_at
+from station.kiosk.draw.layout import BACKGROUND, LABEL, PROMPT, TEXT, TILE, Page
+from station.kiosk.draw.text import TextCache
 
 #: The exercise in the order it is done; each with the figure's step it goes with.
 STEPS = (

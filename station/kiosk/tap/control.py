@@ -19,7 +19,7 @@ import sqlite3
 
 from station.errors import UserError
 from station.identity.tap_in import KNOWN, PENDING, UNKNOWN, TapEvent
-from station.kiosk.actions import Action, hit
+from station.kiosk.controls.actions import Action, hit
 
 LOG = logging.getLogger("station")
 

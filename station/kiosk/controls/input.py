@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pygame
 
-from station.kiosk.actions import Action, Tap
+from station.kiosk.controls.actions import Action, Tap
 
 _KEYS = {
     pygame.K_RETURN: Action.SELECT, pygame.K_KP_ENTER: Action.SELECT, pygame.K_SPACE: Action.SELECT,

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pygame
 
-from station.kiosk.layout import BACKGROUND, LABEL, PROMPT, TEXT, TILE, Page
-from station.kiosk.text import TextCache
+from station.kiosk.draw.layout import BACKGROUND, LABEL, PROMPT, TEXT, TILE, Page
+from station.kiosk.draw.text import TextCache
 
 #: Row height and gap, in percent of the screen height: a finger-sized target on a 7" panel.
 ROW_PCT = 11

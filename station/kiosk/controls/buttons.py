@@ -24,7 +24,7 @@ from collections import deque
 from gpiozero import Button
 from gpiozero.exc import BadPinFactory, PinFactoryFallback
 
-from station.kiosk.actions import Action
+from station.kiosk.controls.actions import Action
 from station.kiosk.config import KioskConfig
 
 LOG = logging.getLogger("station")

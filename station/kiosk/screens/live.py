@@ -10,11 +10,11 @@ from __future__ import annotations
 import pygame
 
 from station.analysis.events import Rep
-from station.kiosk.board import LiveBoard
-from station.kiosk.charts import draw_bars, draw_trace
-from station.kiosk.layout import (AMBER, BACKGROUND, DIM, FLASH, LABEL, MISSING, ON_AMBER, PROMPT,
+from station.kiosk.state.board import LiveBoard
+from station.kiosk.draw.charts import draw_bars, draw_trace
+from station.kiosk.draw.layout import (AMBER, BACKGROUND, DIM, FLASH, LABEL, MISSING, ON_AMBER, PROMPT,
                                   RATING_COLOURS, TEXT, TILE, Page, cm_text, ms_text)
-from station.kiosk.text import TextCache
+from station.kiosk.draw.text import TextCache
 
 MAIN_TOP = 13
 MAIN_BOTTOM = 84

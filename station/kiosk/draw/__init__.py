@@ -1,0 +1,1 @@
+"""What every screen draws with: colours and the page layout, text, small charts, the stick figure."""
