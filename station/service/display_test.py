@@ -37,8 +37,7 @@ def measure(seconds: float, size: tuple[int, int] | None) -> dict:
     import threading
 
     from station.analysis.pipeline import Pipeline
-    from station.app import StationLoop
-    from station.commands.run import drive
+    from station.app import StationLoop, drive
     from station.kiosk.app import KioskApp
     from station.kiosk.state.board import LiveBoard
     from station.kiosk.screen import KioskScreen

@@ -138,7 +138,7 @@ def attach(app, config, log, latency_s: float = 0.0,
            chosen: tuple[Definition, list[str]] | None = None) -> ChallengeMode:
     """Give the kiosk ``app`` class challenges: the class from ``log``'s roster,
     results kept in ``log`` (a ``RunLog``), beeps from ``app.cues``;
-    ``chosen`` (from ``challenge_from_args``) starts at once."""
+    ``chosen`` (from ``chosen_challenge``) starts at once."""
     shipped = presets()  # read once: they never change while the station runs
 
     def choices():  # the presets, then the challenge files of the sticks that are in
