@@ -15,7 +15,6 @@ from pathlib import Path
 from station import __version__
 from station.errors import UserError
 
-
 #: Each command: the module that does it, and its function of the parsed arguments.
 COMMANDS = {
     "run": ("station.commands.run", "run"),

@@ -24,15 +24,15 @@ import pygame
 
 from station.analysis.events import Event
 from station.errors import UserError
+from station.kiosk.config import KioskConfig
+from station.kiosk.controls.input import KeyMap
+from station.kiosk.draw.figure import figure_rect, pose_at, step_at
+from station.kiosk.draw.layout import RATING_COLOURS
+from station.kiosk.draw.text import TextCache
+from station.kiosk.flow import Flow, Screen
+from station.kiosk.screen import KioskScreen
 from station.kiosk.screens import attract, banners, history, live, picker, summary, weigh_in
 from station.kiosk.state.board import LiveBoard
-from station.kiosk.config import KioskConfig
-from station.kiosk.draw.figure import figure_rect, pose_at, step_at
-from station.kiosk.flow import Flow, Screen
-from station.kiosk.controls.input import KeyMap
-from station.kiosk.draw.layout import RATING_COLOURS
-from station.kiosk.screen import KioskScreen
-from station.kiosk.draw.text import TextCache
 from station.kiosk.state.trace import ForceTrace
 
 FRAME_RATE_HZ = 60
