@@ -49,8 +49,8 @@ import numpy as np  # noqa: E402
 from machine import describe_machine  # noqa: E402
 
 from station.analysis.events import Flight, Landing, Rep  # noqa: E402
-from station.app import StationLoop  # noqa: E402
-from station.commands.run import drive, pipeline_for  # noqa: E402
+from station.app import StationLoop, drive  # noqa: E402
+from station.commands.run import pipeline_for  # noqa: E402
 from station.config import load_config  # noqa: E402
 from station.kiosk.app import KioskApp  # noqa: E402
 from station.kiosk.state.board import LiveBoard  # noqa: E402

@@ -44,6 +44,7 @@ def child(kind: str, size: str, seconds: float) -> None:
     from xvfb import cpu_s
     from station.cli import build_parser
     from station.commands.run import run, run_kiosk, stop_on_signals
+    from station.commands.run_options import RunOptions
     from station.commands.waiting import NoSensors
     from station.config import load_config
     from station.kiosk.app import KioskApp
@@ -68,7 +69,8 @@ def child(kind: str, size: str, seconds: float) -> None:
         run(args)
     else:
         with stop_on_signals() as stop:
-            run_kiosk(NoSensors(None), load_config(), args, stop)
+            config = load_config()
+            run_kiosk(NoSensors(None), config, RunOptions.from_args(args, config), stop)
     ended, cpu, x = time.monotonic(), cpu_s(), cpu_s(server)
     presented = len(stats.read_text().splitlines()) - 1
     print(json.dumps({"wall_s": ended - frames_at[0], "cpu_s": cpu - first["cpu"], "x_s": x - first["x"],

@@ -49,20 +49,10 @@ def rss_mb() -> float:
     raise RuntimeError("no VmRSS in /proc/self/status")
 
 
-class RunArgs:
-    """What ``station run --headless --simulate`` would have parsed."""
-
-    replay = mat = force = config = None
-    simulate = True
-
-    def __init__(self, data_dir: Path) -> None:
-        self.data_dir = data_dir
-
-
 def soak(hours: float, speed: float, sample_s: float, data_dir: Path) -> int:
     config = Config()
     source = open_source(config, choose_sources(config, "simulated", "simulated"), seed=0)
-    log = open_run_log(RunArgs(data_dir), config, source)
+    log = open_run_log(data_dir, config, source, ("simulated", "simulated"))
     lines = [0]
 
     def show(event) -> None:

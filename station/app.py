@@ -9,11 +9,13 @@ analyse`` runs, just in smaller pieces.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from typing import Callable
 
 from station.analysis.events import Event
 from station.analysis.pipeline import Pipeline
+from station.service.notify import Notifier
 from station.sources.base import Source
 
 LOG = logging.getLogger("station")
@@ -132,3 +134,24 @@ class StationLoop:
     def _send(self, events: list[Event]) -> None:
         for event in events:
             self.on_event(event)
+
+
+def drive(loop: StationLoop, stop: threading.Event, between_steps,
+          notifier: Notifier | None = None) -> int:
+    """Step until the data or the duration ends or a stop is asked, then finish.
+
+    Under systemd: ready once the loop runs (screen and sources are up), a
+    watchdog ping from the loop's own turns, so a hung loop gets restarted,
+    the device problem as the status line, and stopping at the end."""
+    notifier = notifier or Notifier()
+    notifier.ready("running")
+    shown = None
+    while loop.step() and not stop.is_set():
+        notifier.keep_alive()
+        if loop.problem != shown:
+            shown = loop.problem
+            notifier.status(shown or "running")
+        between_steps()
+    notifier.stopping()
+    loop.finish()
+    return 0

@@ -9,7 +9,7 @@ the true host time of that sample, after SETTLE_S of settling.
 import numpy as np
 import pytest
 
-from station.sources.loadcell.clocksync import ENVELOPE_S, WRAP_US, ClockSync
+from station.sources.loadcell.clocksync import CLOCK_STEP_BACK_S, ENVELOPE_S, WRAP_US, ClockSync
 
 FRAME_US = 10_000
 SAMPLE_US = 1_000
@@ -117,6 +117,35 @@ def test_a_device_reset_is_detected_and_the_fit_starts_over():
         sent_s = true_host_s(after_reset_us + frame * FRAME_US, 0.0)
         sync.observe(frame * FRAME_US, sent_s + MIN_LATENCY_S)
     assert abs(sync.to_host_s(1_990_000) - true_host_s(after_reset_us + 1_990_000, 0.0)) < TOLERANCE_S
+
+
+def held_up(sync, from_us, held_s):
+    """The front-end's loop held up for ``held_s`` from device time ``from_us``
+    (the host too busy to read): then a mat edge, stamped as it happened just
+    now, goes out first, and the frames of samples its ring kept after it,
+    stamped up to ``held_s`` earlier, all read by the host a moment later."""
+    edge_us = from_us + round(held_s * 1e6)
+    read_s = true_host_s(edge_us, 50.0) + MIN_LATENCY_S
+    sync.observe(edge_us, read_s)
+    for first_us in range(from_us, edge_us, FRAME_US):
+        sync.observe(first_us + FRAME_US - SAMPLE_US, read_s)
+
+
+def test_frames_sent_out_of_order_after_a_held_up_device_do_not_restart_the_fit():
+    sync = ClockSync()
+    stream(sync, 10.0)
+    held_s = CLOCK_STEP_BACK_S - 0.01   # the most the step-back rule lets through
+    held_up(sync, 10_000_000, held_s)
+    assert sync.restarts == 0
+    device_us = 10_000_000 + round(held_s * 1e6)
+    assert abs(sync.to_host_s(device_us) - true_host_s(device_us, 50.0)) < TOLERANCE_S
+
+
+def test_a_clock_stepping_back_further_than_any_held_up_ring_is_a_restart():
+    sync = ClockSync()
+    stream(sync, 10.0)
+    held_up(sync, 10_000_000, CLOCK_STEP_BACK_S + 0.02)
+    assert sync.restarts >= 1
 
 
 def test_a_busy_spell_of_a_few_seconds_does_not_move_the_mapping():

@@ -106,9 +106,8 @@ def test_a_pick_by_hand_drops_a_waiting_tap_and_no_idle_time_ends_it(tap_in):
 
 def test_the_log_files_sets_under_who_is_up(log):
     from station.identity.run_taps import open_run_taps
-    import types
     from station.config import Config
-    taps = open_run_taps(types.SimpleNamespace(reader="none"), Config(), log)
+    taps = open_run_taps("none", Config(), log)
     on_event = log.showing(taps.listening(lambda event: None))
     taps.tap_in.tap("A2B1", 0.5)
     on_event(SetStart(1, 1.0))

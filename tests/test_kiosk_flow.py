@@ -4,8 +4,8 @@ import pytest
 
 from station.analysis.events import BodyWeight, Contact, Flight, Rep, SetEnd, SetStart, Summary
 from station.kiosk.controls.actions import Action, Tap
-from station.kiosk.state.board import LiveBoard
 from station.kiosk.flow import GUEST, PICKER_IDLE_S, SUMMARY_S, WEIGHT_SHOWN_S, Flow, Screen
+from station.kiosk.state.board import LiveBoard
 
 ROSTER = [(7, "Ada"), (9, "Grace"), (12, "Linus")]
 

@@ -8,11 +8,11 @@ import pytest
 
 from station.analysis.pipeline import Pipeline
 from station.kiosk.app import FIGURE_RATE_HZ, KioskApp
-from station.kiosk.state.board import LiveBoard
 from station.kiosk.config import KioskConfig
 from station.kiosk.flow import Screen
 from station.kiosk.frame_stats import HEADER, FrameStats
 from station.kiosk.screen import KioskScreen
+from station.kiosk.state.board import LiveBoard
 from station.readings import TWO_ZONES, ForceBlock
 from station.sources.athlete import SimulatedAthlete
 from station.sources.simulated import SimulatedSource

@@ -202,8 +202,7 @@ def test_an_unknown_athlete_or_an_unreadable_log_gives_no_history(tmp_path, capl
 
 
 def test_station_run_gives_the_kiosk_the_history_from_its_session_log(tmp_path):
-    args = types.SimpleNamespace(data_dir=tmp_path, replay=None, mat=None, force="none", simulate=False)
-    log = open_run_log(args, Config(), types.SimpleNamespace(simulated=False))
+    log = open_run_log(tmp_path, Config(), types.SimpleNamespace(simulated=False), ("simulated", "none"))
     ids = fill_log(log.session.conn, ["Ada", "Grace"], sessions=2)
     parts = kiosk_parts(Config(), log, gpio_chips=str(tmp_path / "none*"))
     try:

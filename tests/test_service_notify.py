@@ -10,8 +10,8 @@ import time
 import uuid
 
 from station.analysis.pipeline import Pipeline
-from station.app import StationLoop
-from station.commands.run import HEADLESS_STEP_S, drive
+from station.app import StationLoop, drive
+from station.commands.run import HEADLESS_STEP_S
 from station.sources.athlete import SimulatedAthlete
 from station.sources.simulated import SimulatedSource
 from station.service.notify import Notifier, watchdog_interval_s

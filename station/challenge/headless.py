@@ -32,15 +32,15 @@ LOG = logging.getLogger("station")
 PRINTED = (IntervalResult, ChallengeFinished)
 
 
-def challenge_from_args(args) -> tuple[Definition, list[str]] | None:
+def chosen_challenge(challenge: str | None, class_names: str | None) -> tuple[Definition, list[str]] | None:
     """The challenge and roster of ``--challenge`` and ``--class``, checked
     before any hardware is opened; None without ``--challenge``."""
-    if args.challenge is None:
-        if args.class_names is not None:
+    if challenge is None:
+        if class_names is not None:
             raise UserError("--class names the athletes of a challenge; add --challenge NAME.")
         return None
-    definition = load_challenge(args.challenge)
-    names = None if args.class_names is None else parse_class(args.class_names)
+    definition = load_challenge(challenge)
+    names = None if class_names is None else parse_class(class_names)
     roster = class_roster(definition, names)
     definition.plan(len(roster))  # a plan too big for the roster is the user's to fix
     return definition, roster
@@ -50,7 +50,7 @@ class HeadlessChallenge:
     """Feeds the pipeline's reps to a challenge engine and prints what matters.
 
     emit:
-        prints one event (``station.cli.print_json``).
+        prints one event (``station.commands.arguments.print_json``).
 
         challenge = HeadlessChallenge(load_challenge("tabata"), ["Ann"], rules, print_json)
         loop = StationLoop(source, pipeline, challenge.on_event, speed=20)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from station.cli import positive_float
+from station.commands.arguments import positive_float
 from station.errors import UserError
 from station.identity.reader import open_reader
 from station.log.athletes import find_athlete, set_tag

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from station.cli import positive_float
+from station.commands.arguments import positive_float
 from station.commands.sessions import render_table
 from station.config import load_config
 from station.log.athletes import add_athlete, import_roster_csv, list_athletes
@@ -31,7 +31,7 @@ def add_parser(subparsers) -> None:
 
 
 def athletes(args, say=print) -> int:
-    conn = open_log(data_dir_for(args, load_config(args.config)))
+    conn = open_log(data_dir_for(args.data_dir, load_config(args.config)))
     try:
         if args.action == "add":
             athlete = add_athlete(conn, args.name, args.mass, args.tag)

@@ -45,7 +45,7 @@ def wait_connected(link, timeout_s: float = CONNECT_WAIT_S) -> bool:
 def calibrate_device(args) -> int:
     from station.sources.loadcell.link import FrontEndLink
     config = load_config(getattr(args, "config", None))
-    args.data_dir = data_dir_for(args, config)  # --data-dir, else [storage] data_dir, else the default
+    args.data_dir = data_dir_for(args.data_dir, config)  # --data-dir, else [storage] data_dir, else the default
     link = FrontEndLink(args.device or config.frontend.port or None, rate_hz=config.frontend.rate_hz)
     link.start()
     try:

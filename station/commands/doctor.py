@@ -25,7 +25,7 @@ def add_parser(subparsers) -> None:
     doctor.add_argument("--config", type=Path, metavar="FILE", help="config file (TOML)")
     doctor.add_argument("--data-dir", type=Path, metavar="DIR",
                         help="where the calibration and logs are kept")
-    from station.cli import positive_float, window_size
+    from station.commands.arguments import positive_float, window_size
     doctor.add_argument("--display", action="store_true",
                         help="only run the kiosk's live page on the display for --seconds: "
                              "does it hold 60 fps, and how much CPU does it take")
@@ -192,7 +192,7 @@ def doctor(args, say=print) -> int:
         return _said(check_display_rate(args), say)
     status, line, config = check_config(args)
     results = [(status, line), check_gpio(), *check_serial()]
-    data_dir = args.data_dir if config is None else data_dir_for(args, config)
+    data_dir = args.data_dir if config is None else data_dir_for(args.data_dir, config)
     if config is not None and "frontend" in (config.sources.mat_kind, config.sources.force_kind):
         results += [*check_frontend(config, data_dir), check_calibration(data_dir)]
     results.append(check_disk(data_dir))
@@ -203,9 +203,9 @@ def doctor(args, say=print) -> int:
     results += checks.check_display()
     results += checks.check_audio(muted=config is not None and config.sound.mute)
     results += [checks.check_clock(), checks.check_last_crash()]
-    if config is not None and (config.network.broker or getattr(args, "broker", None)):
+    if config is not None and config.network.broker:
         from station.network.doctor import check_network
-        results += check_network(args, config, data_dir)
+        results += check_network(config, data_dir)
     return _said(results, say)
 
 

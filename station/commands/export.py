@@ -75,7 +75,7 @@ def _line(record: dict) -> None:
 
 
 def _export(args, progress=None):
-    data_dir = data_dir_for(args, load_config(args.config))
+    data_dir = data_dir_for(args.data_dir, load_config(args.config))
     if not (data_dir / DB_FILE).is_file():
         raise UserError(f"No session log in {data_dir}: give the station's data folder "
                         "with --data-dir.")

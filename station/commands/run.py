@@ -11,15 +11,15 @@ import time
 
 from station.analysis.events import Summary
 from station.analysis.pipeline import Pipeline
-from station.app import StationLoop
-from station.challenge.headless import HeadlessChallenge, challenge_from_args
-from station.cli import print_json
+from station.app import StationLoop, drive
+from station.challenge.headless import HeadlessChallenge, chosen_challenge
+from station.commands.arguments import print_json
+from station.commands.run_options import RunOptions
 from station.config import load_config_or_defaults
 from station.errors import UserError
 from station.log.run_log import RunLog, open_run_log
-from station.log.storage import data_dir_for
 from station.report import summary_line
-from station.sources.choose import choose_sources, open_source as open_chosen
+from station.sources.choose import open_source as open_chosen
 from station.service.notify import Notifier
 
 LOG = logging.getLogger("station")
@@ -28,34 +28,24 @@ LOG = logging.getLogger("station")
 HEADLESS_STEP_S = 0.01
 
 
-def open_source(args, config):
-    if args.replay is not None:
+def open_source(options: RunOptions, config):
+    if options.replay is not None:
         from station.sources.recording import RecordingSource, read_recording
-        return RecordingSource(read_recording(args.replay))
-    simulated = "simulated" if args.simulate else None
-    choice = choose_sources(config, args.mat or simulated, args.force or simulated)
-    return open_chosen(config, choice, seed=args.seed, zones_count=args.zones,
-                       data_dir=data_dir_for(args, config))
+        return RecordingSource(read_recording(options.replay))
+    return open_chosen(config, options.source_choice(config), seed=options.seed,
+                       zones_count=options.zones, data_dir=options.data_dir)
 
 
-def uses_hardware(args, config) -> bool:
-    if args.replay is not None or args.simulate:
-        return False
-    choice = choose_sources(config, args.mat, args.force)
-    return "simulated" not in (choice.mat_kind, choice.force_kind)
-
-
-def hardware_ready(args, config, config_problem: str | None, stop: threading.Event):
+def hardware_ready(options: RunOptions, config, config_problem: str | None, stop: threading.Event):
     """The sensors, opened and started (``waiting.Started``), once they open;
     until then the kiosk says what is wrong (None: it was stopped while waiting)."""
     from station.commands.waiting import Started, open_started, wait_for_hardware
-    from station.kiosk.app import open_app
-    opened = open_started(lambda: open_source(args, config))
+    opened = open_started(lambda: open_source(options, config))
     if isinstance(opened, Started):
         return opened
     return wait_for_hardware(
-        opened, lambda: open_source(args, config),
-        open_app=lambda source: open_app(source, config, args, config_problem),
+        opened, lambda: open_source(options, config),
+        open_app=lambda source: open_kiosk_app(source, config, options, config_problem),
         loop_for=lambda source, app: StationLoop(source, pipeline_for(config), app.on_event),
         stop=stop, notifier=Notifier())
 
@@ -82,29 +72,30 @@ def run(args) -> int:
     config, config_problem = load_config_or_defaults(args.config)
     if config_problem:
         LOG.warning("%s", config_problem)
-    chosen_challenge = challenge_from_args(args)  # checked before any hardware opens
-    check_reader_spec(args)
-    network = network_from(args, config)
+    options = RunOptions.from_args(args, config)
+    challenge = chosen_challenge(options.challenge, options.class_names)  # checked before any hardware opens
+    check_reader_spec(options.reader)
+    network = network_from(options, config)
     started = None   # the kiosk's sensors, opened once and checked before the run
-    if not args.headless and uses_hardware(args, config):
+    if not options.headless and options.uses_hardware(config):
         with stop_on_signals() as stop:
-            started = hardware_ready(args, config, config_problem, stop)
+            started = hardware_ready(options, config, config_problem, stop)
             if started is None:
                 return 0
-    source = open_source(args, config) if started is None else started.source
-    log = open_run_log(args, config, source)
+    source = open_source(options, config) if started is None else started.source
+    log = open_run_log(options.data_dir, config, source, options.logged_sources(config))
     with contextlib.ExitStack() as closing:
-        link = network_link(network, args, config, log, source, closing)
+        link = network_link(network, options, log, source, closing)
         stop = closing.enter_context(stop_on_signals())
         closing.enter_context(contextlib.closing(log))
-        if args.headless:
-            return run_headless(source, stop, args, config, log, chosen_challenge, link)
-        return run_kiosk(source, config, args, stop, config_problem, log, chosen_challenge, link,
-                        started)
+        if options.headless:
+            return run_headless(source, stop, options, config, log, challenge, link)
+        return run_kiosk(source, config, options, stop, config_problem, log, challenge, link,
+                         started)
 
 
-def run_headless(source, stop: threading.Event, args, config, log: RunLog, chosen_challenge,
-                 link) -> int:
+def run_headless(source, stop: threading.Event, options: RunOptions, config, log: RunLog,
+                 chosen_challenge, link) -> int:
     """JSON lines, no screen. A challenge given on the command line, the
     hub's commands and tap-in (docs/identity.md: each tap a JSON line, picking
     who the log files the following sets under) act between the loop's steps."""
@@ -117,10 +108,10 @@ def run_headless(source, stop: threading.Event, args, config, log: RunLog, chose
     show = hub.on_event if hub is not None else show
     if challenge is None:
         from station.identity.run_taps import open_run_taps
-        taps = open_run_taps(args, config, log, show=print_json)
+        taps = open_run_taps(options.reader, config, log, show=print_json)
         show = taps.listening(show)
-    loop = StationLoop(source, pipeline_for(config), log.showing(show), args.speed,
-                       args.duration, on_readings=log.on_readings)
+    loop = StationLoop(source, pipeline_for(config), log.showing(show), options.speed,
+                       options.duration_s, on_readings=log.on_readings)
     log.started(loop, config)
     step = challenge.stepper(loop, stop, HEADLESS_STEP_S) if challenge is not None \
         else lambda: loop.behind or time.sleep(HEADLESS_STEP_S)
@@ -134,29 +125,29 @@ def run_headless(source, stop: threading.Event, args, config, log: RunLog, chose
         return drive(loop, stop, with_hub(commands, hub, loop, step))
 
 
-def network_from(args, config):
+def network_from(options: RunOptions, config):
     """The class network to join (``--broker`` or ``[network] broker``), or None.
     A bad ``--broker`` is the user's to fix; a problem in the config's
     ``[network]`` must not stop an appliance: it runs without the network."""
-    if not (getattr(args, "broker", None) or config.network.broker):
+    if not (options.broker or config.network.broker):
         return None
     from station.network.config import network_for
     try:
-        return network_for(args, config)
+        return network_for(config, options.broker, options.station_id)
     except UserError as error:
-        if getattr(args, "broker", None):
+        if options.broker:
             raise
         LOG.warning("%s The station runs without the class network.", error)
         return None
 
 
-def network_link(network, args, config, log: RunLog, source, closing: contextlib.ExitStack):
+def network_link(network, options: RunOptions, log: RunLog, source, closing: contextlib.ExitStack):
     """The class network's link when there is one (closed last, after the
     log's final rows), else None; without one, nothing of it is imported."""
     if network is None:
         return None
     from station.network.run_network import open_network
-    link = open_network(network, args, config, log, source.has_force)
+    link = open_network(network, options.data_dir, log, source.has_force)
     if link is not None:
         closing.callback(link.close)
     return link
@@ -182,25 +173,31 @@ def with_hub(commands, hub, loop: StationLoop, step):
     return between_steps
 
 
-def check_reader_spec(args) -> None:
+def check_reader_spec(reader_spec: str | None) -> None:
     """A ``--reader`` that names no reader stops the run before anything opens."""
     from station.identity.config import reader_problem
-    problem = None if getattr(args, "reader", None) is None else reader_problem(args.reader)
+    problem = None if reader_spec is None else reader_problem(reader_spec)
     if problem:
         raise UserError(f"--reader: the tag {problem}; see docs/identity.md.")
 
 
-def run_kiosk(source, config, args, stop: threading.Event, config_problem: str | None = None,
+def open_kiosk_app(source, config, options: RunOptions, config_problem: str | None = None, **parts):
+    """The kiosk's window, as ``options`` ask for it."""
+    from station.kiosk.app import open_app
+    return open_app(source, config, options.size, options.fullscreen, options.screenshots,
+                    options.frame_stats, config_problem, **parts)
+
+
+def run_kiosk(source, config, options: RunOptions, stop: threading.Event, config_problem: str | None = None,
               log: RunLog | None = None, chosen_challenge=None, link=None, started=None) -> int:
     """``log``: the run's session log (every event is logged before it is shown);
     ``chosen_challenge``: (definition, class) to open the kiosk in, or None;
     ``link``: the class network's ``NetworkLink``, or None;
     ``started``: ``source`` already started (``waiting.Started``), or None."""
     log = log or RunLog(None)
-    from station.kiosk.app import open_app
     parts = kiosk_parts(config, log)
     try:
-        app = open_app(source, config, args, config_problem, **parts)
+        app = open_kiosk_app(source, config, options, config_problem, **parts)
     except UserError:
         close_parts(parts)
         source.close()
@@ -213,17 +210,17 @@ def run_kiosk(source, config, args, stop: threading.Event, config_problem: str |
 
     from station.identity.run_taps import open_run_taps
     from station.kiosk.tap.mode import attach as attach_taps
-    taps = open_run_taps(args, config, log, on_change=lambda athlete: app.tap.on_change(athlete))
+    taps = open_run_taps(options.reader, config, log, on_change=lambda athlete: app.tap.on_change(athlete))
     attach_taps(app, taps)
-    loop = StationLoop(source, pipeline_for(config), log.showing(taps.listening(on_event)), args.speed,
-                       args.duration, on_readings=app.readings_too(log.on_readings),
+    loop = StationLoop(source, pipeline_for(config), log.showing(taps.listening(on_event)), options.speed,
+                       options.duration_s, on_readings=app.readings_too(log.on_readings),
                        started=None if started is None else started.for_loop)
     log.started(loop, config)
     from station.kiosk.challenge.mode import attach
     attach(app, config, log, loop.latency_s, chosen_challenge)
     from station.kiosk.usb.mode import attach as attach_usb
-    usb = attach_usb(app, config, data_dir_for(args, config))
-    health = kiosk_health(app, config, args)
+    usb = attach_usb(app, config, options.data_dir)
+    health = kiosk_health(app, config, options)
     commands = kiosk_hub(link, log, app)
     app.set_link = kiosk_set_link(config, log, link)
     if log.notice is not None:
@@ -262,14 +259,11 @@ def kiosk_set_link(config, log: RunLog, link):
                           lambda: session.session_id)
 
 
-def kiosk_health(app, config, args):
+def kiosk_health(app, config, options: RunOptions):
     """The kiosk's banners for uncalibrated load cells and a nearly full disk."""
     from station.kiosk.state.health import Health, calibration_problem
-    data_dir = data_dir_for(args, config)
-    force_kind = "none" if args.replay is not None or args.simulate else \
-        choose_sources(config, args.mat, args.force).force_kind
-    return Health(app.board, data_dir, config.storage.min_free_mb,
-                  calibration=calibration_problem(force_kind, data_dir))
+    return Health(app.board, options.data_dir, config.storage.min_free_mb,
+                  calibration=calibration_problem(options.force_kind(config), options.data_dir))
 
 
 def kiosk_parts(config, log: RunLog, gpio_chips: str = "/dev/gpiochip*") -> dict:
@@ -310,23 +304,3 @@ def stop_on_signals():
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-
-
-def drive(loop: StationLoop, stop: threading.Event, between_steps, notifier: Notifier | None = None) -> int:
-    """Step until the data or the duration ends or a stop is asked, then finish.
-
-    Under systemd: ready once the loop runs (screen and sources are up), a
-    watchdog ping from the loop's own turns, so a hung loop gets restarted,
-    the device problem as the status line, and stopping at the end."""
-    notifier = notifier or Notifier()
-    notifier.ready("running")
-    shown = None
-    while loop.step() and not stop.is_set():
-        notifier.keep_alive()
-        if loop.problem != shown:
-            shown = loop.problem
-            notifier.status(shown or "running")
-        between_steps()
-    notifier.stopping()
-    loop.finish()
-    return 0

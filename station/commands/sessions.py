@@ -25,7 +25,7 @@ def add_parser(subparsers) -> None:
 
 def sessions(args, say=print) -> int:
     config = load_config(args.config)
-    conn = open_log(data_dir_for(args, config))
+    conn = open_log(data_dir_for(args.data_dir, config))
     try:
         found = list_sessions(conn, args.athlete)
         challenges = challenge_rows(conn, args.athlete) if args.athlete else []

@@ -16,7 +16,7 @@ from station.sources.loadcell.link import RATES_HZ
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
-    from station.cli import positive_float
+    from station.commands.arguments import positive_float
 
     parser = subparsers.add_parser(
         "simulate-device", help="emulate the load-cell front-end on a pseudo-terminal")

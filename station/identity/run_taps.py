@@ -19,7 +19,7 @@ class RunTaps:
     (``log.athlete_id``) and to ``on_change``. ``show`` hears every tap (the
     headless run prints it as JSON, the kiosk greets).
 
-        taps = open_run_taps(args, config, log, show=print_json)
+        taps = open_run_taps(options.reader, config, log, show=print_json)
         on_event = taps.listening(show)       # after the log: a set's end applies a waiting tap
         taps.step(loop.now_s)                 # each step of the main loop
         taps.close()
@@ -63,11 +63,11 @@ class RunTaps:
             self.status.update(force=True)
 
 
-def open_run_taps(args, config, log, show: Callable[[TapEvent], None] = lambda tap: None,
+def open_run_taps(reader_spec: str | None, config, log, show: Callable[[TapEvent], None] = lambda tap: None,
                   on_change: Callable[[Athlete | None], None] = lambda athlete: None,
                   roster=None) -> RunTaps:
-    """The taps of a run with session log ``log`` (a RunLog): ``--reader``,
-    else ``[identity] reader``. ``roster`` resolves the tags (a
+    """The taps of a run with session log ``log`` (a RunLog): ``reader_spec``
+    (``--reader``), else ``[identity] reader``. ``roster`` resolves the tags (a
     station.identity.roster.Roster; None: the log's own roster). Without a
     session log no set can be filed under anyone, so no reader is opened."""
     session = log.session
@@ -80,6 +80,6 @@ def open_run_taps(args, config, log, show: Callable[[TapEvent], None] = lambda t
         log.athlete_id = None if athlete is None else athlete.id
         on_change(athlete)
     tap_in = TapIn(roster, config.identity.idle_s, changed)
-    reader = None if roster is None else open_reader(getattr(args, "reader", None), config.identity)
+    reader = None if roster is None else open_reader(reader_spec, config.identity)
     status = None if reader is None else StatusFile(session.data_dir, reader)
     return RunTaps(reader, tap_in, show, status)

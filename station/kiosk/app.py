@@ -24,15 +24,15 @@ import pygame
 
 from station.analysis.events import Event
 from station.errors import UserError
+from station.kiosk.config import KioskConfig
+from station.kiosk.controls.input import KeyMap
+from station.kiosk.draw.figure import figure_rect, pose_at, step_at
+from station.kiosk.draw.layout import RATING_COLOURS
+from station.kiosk.draw.text import TextCache
+from station.kiosk.flow import Flow, Screen
+from station.kiosk.screen import KioskScreen
 from station.kiosk.screens import attract, banners, history, live, picker, summary, weigh_in
 from station.kiosk.state.board import LiveBoard
-from station.kiosk.config import KioskConfig
-from station.kiosk.draw.figure import figure_rect, pose_at, step_at
-from station.kiosk.flow import Flow, Screen
-from station.kiosk.controls.input import KeyMap
-from station.kiosk.draw.layout import RATING_COLOURS
-from station.kiosk.screen import KioskScreen
-from station.kiosk.draw.text import TextCache
 from station.kiosk.state.trace import ForceTrace
 
 FRAME_RATE_HZ = 60
@@ -316,13 +316,16 @@ class KioskApp:
             self.frame_stats.close()
 
 
-def open_app(source, config, args, config_problem: str | None = None, **parts) -> KioskApp:
-    """The kiosk of a ``station run``: its window from ``args`` (``size``,
-    ``fullscreen``, ``screenshots``, ``frame_stats``), a board for ``source``, the config's
-    ``[kiosk]``; ``config_problem`` shows as a banner. ``parts`` go on to
-    ``KioskApp`` (``roster``, ``on_pick``, ``history``, ``buttons``, ``cues``)."""
+def open_app(source, config, size: tuple[int, int] = (1280, 720), fullscreen: bool = False,
+             screenshots: Path | None = None, frame_stats: Path | None = None,
+             config_problem: str | None = None, **parts) -> KioskApp:
+    """The kiosk of a ``station run``: a window of ``size`` pixels (or
+    ``fullscreen``), a board for ``source``, the config's ``[kiosk]``; a PNG of
+    every screen state into ``screenshots`` and a CSV row per frame into
+    ``frame_stats`` when given; ``config_problem`` shows as a banner. ``parts``
+    go on to ``KioskApp`` (``roster``, ``on_pick``, ``history``, ``buttons``, ``cues``)."""
     try:
-        screen = KioskScreen(None if args.fullscreen else args.size, fullscreen=args.fullscreen)
+        screen = KioskScreen(None if fullscreen else size, fullscreen=fullscreen)
     except pygame.error as error:
         raise UserError(f"No screen could be opened ({error}); run it from the Pi's console or "
                         "a desktop, or use --headless.") from None
@@ -331,11 +334,10 @@ def open_app(source, config, args, config_problem: str | None = None, **parts) -
     if config_problem:
         board.banners.append(("config", config_problem))
     try:
-        stats_path = getattr(args, "frame_stats", None)
-        if stats_path is not None:
+        if frame_stats is not None:
             from station.kiosk.frame_stats import FrameStats
-            parts = {**parts, "frame_stats": FrameStats(stats_path)}
-        return KioskApp(screen, board, config.kiosk, screenshots=getattr(args, "screenshots", None), **parts)
+            parts = {**parts, "frame_stats": FrameStats(frame_stats)}
+        return KioskApp(screen, board, config.kiosk, screenshots=screenshots, **parts)
     except UserError:
         screen.close()
         raise

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from pathlib import Path
 from typing import Callable
 
 from station.log.athletes import Athlete, add_guest, list_athletes
 from station.log.db import DamagedLog, LogError, NewerLog, open_log
 from station.log.salvage import salvage_cut_recordings
-from station.log.storage import data_dir_for
 from station.log.writer import SessionLog
 
 LOG = logging.getLogger("station")
@@ -23,7 +23,7 @@ class RunLog:
 
     session: the SessionLog, or None.
 
-        log = open_run_log(args, config, source)
+        log = open_run_log(data_dir, config, source, ("simulated", "simulated"))
         loop = StationLoop(source, pipeline, log.showing(print_json), on_readings=log.on_readings)
         log.started(loop, config)
         ...
@@ -98,10 +98,10 @@ class RunLog:
             self.session = None
 
 
-def open_run_log(args, config, source) -> RunLog:
-    """The log of this run in the data folder (``--data-dir``, the config, or
-    the default); without one, after one warning, if it cannot be opened."""
-    data_dir = data_dir_for(args, config)
+def open_run_log(data_dir: Path, config, source, sources: tuple[str, str]) -> RunLog:
+    """The log of this run in ``data_dir``; without one, after one warning, if
+    it cannot be opened. ``sources``: the run's mat and force sources as the
+    log records them (like ("gpio", "frontend"), or ("replay", "replay"))."""
     notice = None
     try:
         conn = open_log(data_dir)
@@ -123,13 +123,7 @@ def open_run_log(args, config, source) -> RunLog:
         except (LogError, sqlite3.Error, OSError) as again:
             LOG.warning("%s The run goes on without a session log.", again)
             return RunLog(None)
-    if getattr(args, "replay", None) is not None:
-        mat_source = force_source = "replay"
-    else:
-        mat_source = _kind(args.mat, config.sources.mat)
-        force_source = _kind(args.force, config.sources.force)
-        if args.simulate:
-            mat_source = force_source = "simulated"
+    mat_source, force_source = sources
     simulated = bool(getattr(source, "simulated", False))
     session = SessionLog(conn, data_dir, mat_source, force_source, simulated,
                          min_free_mb=config.storage.min_free_mb)
@@ -145,6 +139,3 @@ def _start_anew(data_dir, refused: LogError):
     LOG.warning("%s", said)
     return open_log(data_dir), said
 
-
-def _kind(spec: str | None, configured: str) -> str:
-    return (spec or configured).split(":", 1)[0]

@@ -34,13 +34,12 @@ class StorageConfig:
         return _from_table(cls, table, "storage")
 
 
-def data_dir_for(args, config) -> Path:
-    """The data folder: ``--data-dir``, else the config's ``[storage] data_dir``,
-    else the default.
+def data_dir_for(given: Path | None, config) -> Path:
+    """The data folder: ``given`` (a command's ``--data-dir``), else the
+    config's ``[storage] data_dir``, else the default.
 
-        data_dir_for(args, load_config(args.config)) / "station.db"
+        data_dir_for(args.data_dir, load_config(args.config)) / "station.db"
     """
-    given = getattr(args, "data_dir", None)
     if given is not None:
         return Path(given).expanduser()
     if config.storage.data_dir:

@@ -92,18 +92,19 @@ class Network:
     password: str | None
 
 
-def network_for(args, config) -> Network | None:
-    """``--broker``/``--station-id`` over ``[network]``; None with no broker.
-    A problem is a UserError naming the option or key."""
+def network_for(config, broker: str | None = None, station_id: str | None = None) -> Network | None:
+    """``broker`` and ``station_id`` (``--broker``, ``--station-id``) over
+    ``[network]``; None with no broker. A problem is a UserError naming the
+    option or key."""
     table = config.network
-    url = getattr(args, "broker", None) or table.broker
+    url = broker or table.broker
     if not url:
         return None
     try:
         broker = parse_broker(url)
     except ValueError as error:
         raise UserError(f"--broker: {error}.") from None
-    station_id = getattr(args, "station_id", None) or table.station_id or default_station_id()
+    station_id = station_id or table.station_id or default_station_id()
     if STATION_ID.fullmatch(station_id) is None:
         raise UserError(f"--station-id {station_id!r}: use 1-32 letters, digits, '-' or '_'.")
     username = password = None

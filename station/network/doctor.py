@@ -21,9 +21,9 @@ CONNECT_TIMEOUT_S = 5.0
 MAX_OFFSET_S = 0.02
 
 
-def check_network(args, config, data_dir: Path) -> list[tuple[str, str]]:
+def check_network(config, data_dir: Path) -> list[tuple[str, str]]:
     try:
-        network = network_for(args, config)
+        network = network_for(config)
     except UserError as error:
         return [(PROBLEM, f"network: {error}")]
     if network is None:

@@ -4,23 +4,22 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from station.errors import UserError
 from station.log.db import DB_FILE
-from station.log.storage import data_dir_for
 from station.network.config import Network
 from station.network.link import NetworkLink
 
 LOG = logging.getLogger("station")
 
 
-def open_network(network: Network, args, config, log, has_force: bool) -> NetworkLink | None:
+def open_network(network: Network, data_dir: Path, log, has_force: bool) -> NetworkLink | None:
     """The started link; None for a run without a session log, which has
     nothing to publish (one warning)."""
     if log.session is None:
         LOG.warning("without a session log the station has nothing to publish to %s.", network.url)
         return None
-    data_dir = data_dir_for(args, config)
     link = NetworkLink(network, data_dir / DB_FILE, _calibrated_at(data_dir), has_force)
     link.start()
     return link

@@ -37,11 +37,10 @@ def measure(seconds: float, size: tuple[int, int] | None) -> dict:
     import threading
 
     from station.analysis.pipeline import Pipeline
-    from station.app import StationLoop
-    from station.commands.run import drive
+    from station.app import StationLoop, drive
     from station.kiosk.app import KioskApp
-    from station.kiosk.state.board import LiveBoard
     from station.kiosk.screen import KioskScreen
+    from station.kiosk.state.board import LiveBoard
     from station.readings import TWO_ZONES
     from station.sources.athlete import SimulatedAthlete
     from station.sources.simulated import SimulatedSource

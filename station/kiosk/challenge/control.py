@@ -31,7 +31,8 @@ from station.challenge.engine import COUNTDOWN_S, ChallengeEngine, settle_time_s
 from station.challenge.events import ChallengeFinished, Countdown, IntervalStarted
 from station.challenge.roster import MAX_CLASS
 from station.errors import UserError
-from station.kiosk.controls.actions import Action, Tap, hit as tapped_target
+from station.kiosk.controls.actions import Action, Tap
+from station.kiosk.controls.actions import hit as tapped_target
 
 LOG = logging.getLogger("station")
 

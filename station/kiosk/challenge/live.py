@@ -13,8 +13,7 @@ from dataclasses import dataclass
 import pygame
 
 from station.challenge.board import LiveView, top_rows
-from station.kiosk.draw.layout import (AMBER, BACKGROUND, DIM, LABEL, ON_AMBER, PROMPT, RATING_COLOURS,
-                                  TEXT, TILE, Page)
+from station.kiosk.draw.layout import AMBER, BACKGROUND, DIM, LABEL, ON_AMBER, PROMPT, RATING_COLOURS, TEXT, TILE, Page
 from station.kiosk.draw.text import TextCache
 
 WORK_COLOUR = RATING_COLOURS["soft"]

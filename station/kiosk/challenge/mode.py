@@ -16,11 +16,13 @@ import pygame
 from station.challenge.board import clock_text, live_view, results_view
 from station.challenge.definition import ONE, RELAY, Definition
 from station.challenge.store import record_opener
-from station.kiosk.challenge import live as challenge_live, results as challenge_results, setup as challenge_setup
-from station.kiosk.controls.actions import Action
+from station.kiosk.challenge import live as challenge_live
+from station.kiosk.challenge import results as challenge_results
+from station.kiosk.challenge import setup as challenge_setup
 from station.kiosk.challenge.control import ChallengeControl, presets
-from station.kiosk.flow import Screen
+from station.kiosk.controls.actions import Action
 from station.kiosk.draw.text import TextCache
+from station.kiosk.flow import Screen
 
 
 class ChallengeMode:
@@ -138,7 +140,7 @@ def attach(app, config, log, latency_s: float = 0.0,
            chosen: tuple[Definition, list[str]] | None = None) -> ChallengeMode:
     """Give the kiosk ``app`` class challenges: the class from ``log``'s roster,
     results kept in ``log`` (a ``RunLog``), beeps from ``app.cues``;
-    ``chosen`` (from ``challenge_from_args``) starts at once."""
+    ``chosen`` (from ``chosen_challenge``) starts at once."""
     shipped = presets()  # read once: they never change while the station runs
 
     def choices():  # the presets, then the challenge files of the sticks that are in

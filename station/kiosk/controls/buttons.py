@@ -24,8 +24,8 @@ from collections import deque
 from gpiozero import Button
 from gpiozero.exc import BadPinFactory, PinFactoryFallback
 
-from station.kiosk.controls.actions import Action
 from station.kiosk.config import KioskConfig
+from station.kiosk.controls.actions import Action
 
 LOG = logging.getLogger("station")
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import pygame
 
 from station.analysis.events import Rep
-from station.kiosk.state.board import LiveBoard
 from station.kiosk.draw.charts import draw_bars, draw_trace
 from station.kiosk.draw.layout import (AMBER, BACKGROUND, DIM, FLASH, LABEL, MISSING, ON_AMBER, PROMPT,
-                                  RATING_COLOURS, TEXT, TILE, Page, cm_text, ms_text)
+                                       RATING_COLOURS, TEXT, TILE, Page, cm_text, ms_text)
 from station.kiosk.draw.text import TextCache
+from station.kiosk.state.board import LiveBoard
 
 MAIN_TOP = 13
 MAIN_BOTTOM = 84

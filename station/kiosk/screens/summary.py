@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import pygame
 
-from station.kiosk.state.board import LiveBoard
 from station.kiosk.draw.charts import draw_bars
 from station.kiosk.draw.layout import (AMBER, BACKGROUND, LABEL, MISSING, ON_AMBER, RATING_COLOURS, TEXT,
-                                  TILE, Page, cm_text, ms_text)
-from station.kiosk.screens.set_link import qr_surface
+                                       TILE, Page, cm_text, ms_text)
 from station.kiosk.draw.text import TextCache
+from station.kiosk.screens.set_link import qr_surface
+from station.kiosk.state.board import LiveBoard
 from station.kiosk.state.totals import RATINGS, SetTotals
 
 

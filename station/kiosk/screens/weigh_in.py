@@ -12,9 +12,9 @@ import math
 import pygame
 
 from station.analysis.events import G_M_PER_S2
-from station.kiosk.state.board import LiveBoard
 from station.kiosk.draw.layout import BACKGROUND, LABEL, RATING_COLOURS, TEXT, TILE, Page
 from station.kiosk.draw.text import TextCache
+from station.kiosk.state.board import LiveBoard
 
 DONE = RATING_COLOURS["soft"]
 

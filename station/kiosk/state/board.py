@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from station.analysis.events import (BodyWeight, Contact, Event, Fault, Flight, Landing, Rep, SetEnd,
-                                     SetStart, Summary)
+from station.analysis.events import BodyWeight, Contact, Event, Fault, Flight, Landing, Rep, SetEnd, SetStart, Summary
 from station.kiosk.state.advice import landing_cue
 from station.kiosk.state.totals import RepBar, SetTotals, rep_bar
 from station.kiosk.state.trace import ForceTrace

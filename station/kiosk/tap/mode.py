@@ -14,11 +14,11 @@ from __future__ import annotations
 import pygame
 
 from station.challenge.definition import RELAY
-from station.kiosk.tap import new_tag
 from station.kiosk.controls.actions import Action
-from station.kiosk.flow import GUEST
-from station.kiosk.tap.control import TapControl
 from station.kiosk.draw.text import TextCache
+from station.kiosk.flow import GUEST
+from station.kiosk.tap import new_tag
+from station.kiosk.tap.control import TapControl
 
 GREETING = "greeting"
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pygame
 
 from station.kiosk.draw.layout import AMBER, BACKGROUND, LABEL, PROMPT, TEXT, TILE, Page
-from station.kiosk.screens.picker import GAP_PCT, ROW_PCT
 from station.kiosk.draw.text import TextCache
+from station.kiosk.screens.picker import GAP_PCT, ROW_PCT
 
 LIST_TOP_PCT = 24
 LIST_BOTTOM_PCT = 87

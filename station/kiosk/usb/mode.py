@@ -19,8 +19,8 @@ from station.challenge.definition import challenges_in
 from station.export.job import ExportJob
 from station.export.selection import new_reps
 from station.export.usb import StickWatcher, unmount
-from station.kiosk.flow import Screen
 from station.kiosk.draw.text import TextCache
+from station.kiosk.flow import Screen
 from station.kiosk.usb.control import StickLook, Task, UsbControl
 from station.kiosk.usb.screens import UsbView, render
 from station.log.athletes import import_roster_csv

@@ -79,9 +79,14 @@ INITIAL_SPREAD_S = 0.002
 #: frames), so it follows a change of latency within a second or two.
 SPREAD_SHARE = 0.01
 #: No latency or frame length comes near a tenth of a second: a pair that
-#: claims to arrive that long before it was sent, or a clock that steps back
-#: that far, means the device clock jumped.
+#: claims to arrive that long before it was sent means the device clock jumped.
 CLOCK_JUMP_S = 0.1
+#: Frames may come out of the order of their stamps: the front-end sends a mat
+#: edge as soon as it sees it, then the samples its ring held since (1024 of
+#: them, a second at 1 kHz) whenever its loop was held up, by a host too busy
+#: to read for instance. So only a clock stepping back further than that
+#: means the device restarted.
+CLOCK_STEP_BACK_S = 2.0
 
 
 class _DecayedLine:
@@ -186,7 +191,7 @@ class ClockSync:
         x = self._x(unwrapped_us)
         y = host_time_s - self._zero_s
         residual_s = y - (self._offset_s + self._slope * x)
-        if x < self._last_x - CLOCK_JUMP_S or residual_s < -CLOCK_JUMP_S:
+        if x < self._last_x - CLOCK_STEP_BACK_S or residual_s < -CLOCK_JUMP_S:
             return self._jumped(device_time_us, host_time_s, "the device clock jumped")
         self._newest_us = max(self._newest_us, unwrapped_us)
         outlier = residual_s > OUTLIER_FLOOR_S + OUTLIER_SPREADS * self.spread_s
