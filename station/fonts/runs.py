@@ -72,14 +72,12 @@ def pieces(text: str, font_for: Callable[[str, int | None], int]) -> list[Piece]
     classes = [_CLASSES.get(unicodedata.bidirectional(c), _NEUTRAL) for c in text]
     line_rtl = next((c == _RIGHT for c in classes if c in (_LEFT, _RIGHT)), False)
     stretch_rtl = _directions(classes, line_rtl)
-    scripts = _scripts(text)
-    fonts = _fonts(text, classes, scripts, font_for)
-    keys = [(stretch_rtl[i], stretch_rtl[i] and classes[i] != _NUMBER, fonts[i], scripts[i])
-            for i in range(len(text))]
+    drawn_rtl = [rtl and kind != _NUMBER for rtl, kind in zip(stretch_rtl, classes)]
+    keys = zip(stretch_rtl, drawn_rtl, _fonts(text, classes, font_for), _scripts(text))
     logical, start = [], 0
-    for key, group in groupby(keys):
+    for (in_rtl, rtl, font, script), group in groupby(keys):
         end = start + len(list(group))
-        logical.append((key[0], Piece(text[start:end], key[2], key[3], key[1])))
+        logical.append((in_rtl, Piece(text[start:end], font, script, rtl)))
         start = end
     stretches = [[piece for _, piece in group][::-1 if rtl else 1]
                  for rtl, group in groupby(logical, key=lambda p: p[0])]
@@ -124,7 +122,7 @@ def _scripts(text: str) -> list[str]:
     return scripts
 
 
-def _fonts(text: str, classes: list[str], scripts: list[str], font_for) -> list[int]:
+def _fonts(text: str, classes: list[str], font_for) -> list[int]:
     """Each character's font: the first that has it, or its neighbour's for
     marks, joiners, spaces and punctuation, when that one has it too."""
     fonts: list[int] = []
