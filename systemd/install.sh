@@ -22,8 +22,10 @@ VENV=/opt/jumpmat/venv
 # What the station needs from the system: venv and pip; lgpio for gpiozero;
 # python-evdev for keyboard tag readers (built, so pip need not compile it);
 # the libraries pygame-ce's SDL loads at run time for full screen on the
-# console (DRM, GBM, EGL, GLES and Mesa's drivers) and for sound (ALSA).
-PACKAGES="python3-venv python3-pip python3-lgpio python3-evdev libdrm2 libgbm1 libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri libasound2"
+# console (DRM, GBM, EGL, GLES and Mesa's drivers) and for sound (ALSA); the
+# Noto fonts that draw names in every script (Latin, Greek, Cyrillic, Arabic,
+# Hebrew, Devanagari; Chinese, Japanese, Korean).
+PACKAGES="python3-venv python3-pip python3-lgpio python3-evdev libdrm2 libgbm1 libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri libasound2 fonts-noto-core fonts-noto-cjk"
 GROUPS_NEEDED="gpio dialout video render input audio"
 
 say() { printf 'install: %s\n' "$*"; }

@@ -7,6 +7,9 @@ from station.kiosk.flow import GUEST, Screen
 
 LONG_REASON = "paused 0.41 s on landing; jump forward at once (at most 0.30 s)"
 LONG_NAME = "Maximiliane Alexandrina von Hohenzollern-Sigmaringen"
+#: A name in each script the station's fonts cover, and one that mixes two.
+NAMES = ["李娜", "محمد", "Zoë", "Дмитрий", "יעל", "अनन्या"]
+MIXED_NAME = "Zoë محمد"
 LONG_FAULT = ("The plate is loaded but the mat reports no contact: the mat may be unplugged. "
               "Check the mat cable; landing forces still come from the plate.")
 
@@ -98,6 +101,8 @@ STATES = {
     "attract": (Screen.ATTRACT, LiveBoard, GUEST, 0.3),
     "attract long name": (Screen.ATTRACT, lambda: LiveBoard(simulated=True), LONG_NAME, 1.5),
     "attract landing": (Screen.ATTRACT, LiveBoard, "Ada", 2.0),
+    "attract chinese name": (Screen.ATTRACT, LiveBoard, NAMES[0], 0.3),
+    "attract arabic name": (Screen.ATTRACT, LiveBoard, NAMES[1], 0.3),
     "weigh-in": (Screen.WEIGH_IN, lambda: weigh_board(False), None, 10.5),
     "weighed": (Screen.WEIGH_IN, lambda: weigh_board(True), None, 11.2),
     "live empty": (Screen.LIVE, LiveBoard, None, 0.0),
@@ -111,6 +116,7 @@ STATES = {
     "summary finished": (Screen.SUMMARY, lambda: summary_board(finished=True), None, 22.0),
     "summary last rep invalid": (Screen.SUMMARY, lambda: summary_board(last_invalid=True), None, 22.0),
     "picker": (Screen.PICKER, LiveBoard, (["Guest", "Ada", "Grace"], 1), 0.0),
+    "picker every script": (Screen.PICKER, LiveBoard, (["Guest", *NAMES, MIXED_NAME], 1), 0.0),
     "picker long": (Screen.PICKER, LiveBoard,
                     (["Guest", *(f"Athlete {i}" for i in range(1, 40)), LONG_NAME], 40), 0.0),
 }

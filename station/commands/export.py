@@ -12,6 +12,7 @@ from pathlib import Path
 
 from station.config import load_config
 from station.errors import UserError
+from station.fonts.files import find_fonts
 from station.export.selection import SINCE_LAST
 from station.log.db import DB_FILE, open_log
 from station.log.storage import data_dir_for
@@ -75,7 +76,8 @@ def _line(record: dict) -> None:
 
 
 def _export(args, progress=None):
-    data_dir = data_dir_for(args.data_dir, load_config(args.config))
+    config = load_config(args.config)
+    data_dir = data_dir_for(args.data_dir, config)
     if not (data_dir / DB_FILE).is_file():
         raise UserError(f"No session log in {data_dir}: give the station's data folder "
                         "with --data-dir.")
@@ -83,6 +85,6 @@ def _export(args, progress=None):
     conn = open_log(data_dir)
     try:
         return export_log(conn, data_dir, args.to, since=args.since, athlete=args.athlete,
-                          progress=progress)
+                          progress=progress, font_paths=find_fonts(config.kiosk.fonts))
     finally:
         conn.close()

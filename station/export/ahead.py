@@ -33,14 +33,15 @@ STOP_POLL_S = 0.1
 class ChartsAhead:
     """Renders ``charts`` in order in a worker thread; iterate for (data, PNG
     bytes). A fault while rendering is raised by the iteration; ``stop`` ends
-    the worker early (the export failed)."""
+    the worker early (the export failed). ``font_paths``: the fallback fonts
+    for names (``render_chart``)."""
 
-    def __init__(self, charts: list[ChartData]) -> None:
+    def __init__(self, charts: list[ChartData], font_paths: tuple[str, ...] | None = None) -> None:
         self._count = len(charts)
         self._ready: queue.Queue = queue.Queue(maxsize=CHARTS_AHEAD)
         self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._render, args=(charts,), name="charts",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._render, args=(charts, font_paths),
+                                        name="charts", daemon=True)
         self._thread.start()
 
     def __iter__(self):
@@ -54,10 +55,10 @@ class ChartsAhead:
         self._stopped.set()
         self._thread.join()
 
-    def _render(self, charts: list[ChartData]) -> None:
+    def _render(self, charts: list[ChartData], font_paths) -> None:
         try:
             for data in charts:
-                if not self._hand_over((data, render_chart(data))):
+                if not self._hand_over((data, render_chart(data, font_paths))):
                     return
         except Exception as error:  # raised again in the export's thread, with its traceback
             self._hand_over(error)

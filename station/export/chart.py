@@ -6,7 +6,8 @@ invalid rep is an outline only), a thin gap between sets, and a line for
 each rep's jump height (cm, right axis). Every row shares the same axes, so
 athletes compare at a glance. The picture grows with the number of athletes
 so each row stays readable on a laptop. No window is opened, so this works
-with pygame's dummy video driver.
+with pygame's dummy video driver. Names in every script are drawn with the
+kiosk's fonts (station/fonts/).
 
 Example::
 
@@ -26,6 +27,9 @@ from datetime import datetime
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import numpy as np  # noqa: E402
 import pygame  # noqa: E402
+
+from station.fonts.chain import FontChain, FontFiles  # noqa: E402
+from station.fonts.files import find_fonts  # noqa: E402
 
 WIDTH = 1600
 HEADER_PX = 130
@@ -103,15 +107,17 @@ class ChartData:
 
 
 class _Fonts:
-    def __init__(self):
+    def __init__(self, font_paths: tuple[str, ...]):
         pygame.font.init()
-        self.title = pygame.font.Font(None, 44)
-        self.name = pygame.font.Font(None, 32)
-        self.text = pygame.font.Font(None, 26)
-        self.small = pygame.font.Font(None, 22)
+        files = FontFiles(font_paths)
+        self.title = FontChain(files, 44)
+        self.name = FontChain(files, 32)
+        self.text = FontChain(files, 26)
+        self.small = FontChain(files, 22)
 
 
-_fonts: _Fonts | None = None
+#: The fonts of each list of fallback font files charts were drawn with.
+_fonts: dict[tuple[str, ...], _Fonts] = {}
 #: Texts drawn already, as 8-bit surfaces in the chart's palette: a chart's
 #: labels mostly repeat, and blitting them then is a plain copy rather than
 #: a colour conversion of every pixel.
@@ -124,7 +130,7 @@ def _text(font, text: str, colour) -> pygame.Surface:
     if key not in _texts:
         if len(_texts) >= MAX_TEXTS:
             _texts.clear()
-        rendered = font.render(text, True, colour, BACKGROUND)
+        rendered = font.render(text, colour, BACKGROUND)[0]
         paletted = pygame.Surface(rendered.get_size(), depth=8)
         paletted.set_palette(PALETTE)
         paletted.blit(rendered, (0, 0))
@@ -137,23 +143,25 @@ def chart_size(athletes: int) -> tuple[int, int]:
     return WIDTH, HEADER_PX + ROW_PX * max(1, athletes) + FOOTER_PX
 
 
-def render_chart(data: ChartData) -> bytes:
-    """The chart as PNG bytes."""
-    global _fonts
-    if _fonts is None:
-        _fonts = _Fonts()
+def render_chart(data: ChartData, font_paths: tuple[str, ...] | None = None) -> bytes:
+    """The chart as PNG bytes; ``font_paths``: the fallback fonts for names
+    (default: those of ``find_fonts()``)."""
+    paths = find_fonts() if font_paths is None else tuple(font_paths)
+    if paths not in _fonts:
+        _fonts[paths] = _Fonts(paths)
+    fonts = _fonts[paths]
     surface = pygame.Surface(chart_size(len(data.athletes)), depth=8)
     surface.set_palette(PALETTE)
     surface.fill(BACKGROUND)
     every = [rep for row in data.athletes for rep in row.reps]
     tops = (_axis_top([r.rebound_contact_s for r in every], 1000, CONTACT_STEP_MS, CONTACT_AXIS_MAX_MS),
             _axis_top([r.jump_height_m for r in every], 100, HEIGHT_STEP_CM, HEIGHT_AXIS_MAX_CM))
-    _draw_title(surface, _fonts, data, every)
-    _draw_legend(surface, _fonts)
+    _draw_title(surface, fonts, data, every)
+    _draw_legend(surface, fonts)
     slots_px = _slot_px(data.athletes)
     for number, row in enumerate(data.athletes):
         top = HEADER_PX + number * ROW_PX
-        _draw_row(surface, _fonts, row, top, tops, slots_px)
+        _draw_row(surface, fonts, row, top, tops, slots_px)
     return png_bytes(surface)
 
 
@@ -209,7 +217,7 @@ def _local_time(iso_utc: str) -> str:
 
 
 def _fit(font, text: str, width_px: int) -> str:
-    while text and font.size(text)[0] > width_px:
+    while text and font.width_px(text) > width_px:
         text = text[:-2] + "…"
     return text
 

@@ -49,7 +49,8 @@ class ExportResult:
 def export_log(conn: sqlite3.Connection, data_dir: Path, dest_root: Path,
                since: datetime | str | None = None, athlete: str | None = None,
                now: datetime | None = None, writer: StickWriter | None = None,
-               progress: Callable[[int, int], None] | None = None) -> ExportResult:
+               progress: Callable[[int, int], None] | None = None,
+               font_paths: tuple[str, ...] | None = None) -> ExportResult:
     """Export the session log in ``conn`` into a new folder under ``dest_root``.
 
     ``data_dir``: where the raw recordings are (``sets.recording_path`` is
@@ -58,6 +59,8 @@ def export_log(conn: sqlite3.Connection, data_dir: Path, dest_root: Path,
     (everything). ``athlete``: only this athlete's rows, by name, any case.
     ``now``: the export's time (folder name, ``exports`` row). ``progress``:
     called with (files written, files in all) after each file.
+    ``font_paths``: the fallback fonts the charts draw names with
+    (default: ``station.fonts.files.find_fonts()``).
     Raises StickError when the destination fails, UserError for an unknown
     athlete or a destination that is not a folder.
 
@@ -74,7 +77,7 @@ def export_log(conn: sqlite3.Connection, data_dir: Path, dest_root: Path,
         selection = Selection(since=_resolve_since(conn, since, athlete_ids),
                               athlete_ids=athlete_ids)
         folder, rows, tracker = _export(conn, Path(data_dir), Path(dest_root), selection, athlete,
-                                        now, writer or StickWriter(), progress)
+                                        now, writer or StickWriter(), progress, font_paths)
     _record_export(conn, now, folder, rows["reps.csv"], selection)
     return ExportResult(folder, rows["reps.csv"], tracker.done, tracker.bytes_written,
                         selection.since)
@@ -106,14 +109,14 @@ def _snapshot(conn: sqlite3.Connection):
             conn.execute("ROLLBACK")
 
 
-def _export(conn, data_dir, dest_root, selection, athlete, now, writer, progress):
+def _export(conn, data_dir, dest_root, selection, athlete, now, writer, progress, font_paths):
     """Write every file of the export: its folder, the rows of each table,
     and the progress counts."""
     tables = all_tables(selection)
     charts = list(_chart_data(conn, selection))
     recordings = recordings_to_copy(conn, selection, data_dir)
     tracker = _Progress(len(tables) + len(recordings.files) + len(charts) + 1, progress)
-    ahead = ChartsAhead(charts)
+    ahead = ChartsAhead(charts, font_paths)
     try:
         folder = writer.make_unique_folder(dest_root, _folder_name(now))
         rows = {}

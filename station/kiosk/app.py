@@ -24,6 +24,7 @@ import pygame
 
 from station.analysis.events import Event
 from station.errors import UserError
+from station.fonts.files import find_fonts
 from station.kiosk.config import KioskConfig
 from station.kiosk.controls.input import KeyMap
 from station.kiosk.draw.figure import figure_rect, pose_at, step_at
@@ -90,7 +91,7 @@ class KioskApp:
         self.keys = KeyMap(kiosk.exit_combo, screen.fullscreen, screen.size)
         self.buttons = buttons
         self.cues = cues
-        self.fonts = TextCache()
+        self.fonts = TextCache(find_fonts(kiosk.fonts))
         self.shots = Screenshots(screenshots) if screenshots is not None else None
         self.rects: list[pygame.Rect] = []   # the text boxes of the last frame
         #: ``set_link(set_index)``: a set's page at the hub (station/kiosk/screens/set_link.py), or None.

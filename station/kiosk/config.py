@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from station.fonts.files import DEFAULT_FONTS
 from station.hardware_config import _from_table, _need
 
 #: Modifier and key names allowed in ``exit_keys`` ("ctrl+alt+q").
@@ -18,7 +19,10 @@ class KioskConfig:
     a key joined by "+". ``flash``: flash the whole screen in the landing's
     colour, for rooms too loud to hear a cue. ``select_pin``, ``next_pin``,
     ``back_pin``: BCM numbers of the three buttons (-1: no such button);
-    ``buttons_active_low``: a press connects the pin to ground.
+    ``buttons_active_low``: a press connects the pin to ground. ``fonts``:
+    the font files that draw what pygame's own font cannot (names in other
+    scripts), tried in order, on the kiosk and in exported charts: file names
+    under /usr/share/fonts, or paths (station/fonts/files.py).
     """
 
     exit_keys: str = "ctrl+shift+q"
@@ -27,6 +31,7 @@ class KioskConfig:
     next_pin: int = 6
     back_pin: int = 13
     buttons_active_low: bool = True
+    fonts: tuple[str, ...] = DEFAULT_FONTS
 
     def __post_init__(self) -> None:
         _need(isinstance(self.exit_keys, str) and _valid_combo(self.exit_keys),
@@ -42,6 +47,9 @@ class KioskConfig:
                 _need(pin not in pins, f"{key} uses pin {pin}, which another button uses already")
                 pins.append(pin)
         _need(isinstance(self.buttons_active_low, bool), "buttons_active_low must be true or false")
+        _need(isinstance(self.fonts, (list, tuple)) and all(isinstance(f, str) and f.strip() for f in self.fonts),
+              f'fonts must be a list of font file names or paths, like ["NotoSans-Bold.ttf"], not {self.fonts!r}')
+        object.__setattr__(self, "fonts", tuple(self.fonts))
 
     @property
     def exit_combo(self) -> tuple[frozenset[str], str]:

@@ -2,7 +2,8 @@
 
 Rendering text is the slow part of drawing a frame, so every surface is kept,
 keyed by its text, cap height and colour: a frame whose state has not changed
-renders no new text.
+renders no new text. Names in every script: pygame's own font draws what it
+has, fallback fonts the rest (station/fonts/).
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ from __future__ import annotations
 from collections import OrderedDict
 
 import pygame
+
+from station.fonts.chain import FontChain, FontFiles
+from station.fonts.files import find_fonts
 
 # Enough for every text of several frames (a frame has about twenty), few
 # enough that the huge count surfaces of a long session don't pile up on a Pi.
@@ -25,20 +29,23 @@ _PROBE_SIZE = 200
 class TextCache:
     """Fonts and rendered text surfaces for one screen, cached.
 
-    A surface starts at the top of the capitals and ends at the baseline, or
-    at the bottom of any descender, so texts placed at the same y line up and a
-    surface's rect is the text's own. ``renders`` counts the surfaces rendered.
+    A surface starts at the top of the capitals (or of an accent or glyph
+    that rises above them) and ends at the baseline, or at the bottom of any
+    descender, so texts placed at the same y line up and a surface's rect is
+    the text's own. ``renders`` counts the surfaces rendered. ``font_paths``:
+    the fallback fonts (default: those of ``find_fonts()``).
 
         text = TextCache()
         reps = text.render("12", 300, (255, 255, 255))
         screen.blit(reps, (40, 80))
     """
 
-    def __init__(self) -> None:
-        self._fonts: dict[int, tuple[pygame.font.Font, int, int]] = {}
+    def __init__(self, font_paths: tuple[str, ...] | None = None) -> None:
+        self._files = FontFiles(find_fonts() if font_paths is None else font_paths)
+        self._fonts: dict[int, FontChain] = {}
         self._widths: OrderedDict[tuple[str, int], int] = OrderedDict()
         self._surfaces: OrderedDict[tuple, pygame.Surface] = OrderedDict()
-        self._size_per_cap_px = _PROBE_SIZE / _cap_box(pygame.font.Font(None, _PROBE_SIZE))[1]
+        self._size_per_cap_px = _PROBE_SIZE / FontChain(self._files, _PROBE_SIZE).cap_px
         self.renders = 0
 
     def render(self, text: str, cap_px: int, colour: tuple) -> pygame.Surface:
@@ -48,10 +55,14 @@ class TextCache:
         if surface is not None:
             self._surfaces.move_to_end(key)
             return surface
-        font, cap_top_px, baseline_px = self._font(cap_px)
-        full = font.render(text, True, colour)
-        bottom_px = max(baseline_px, full.get_bounding_rect().bottom)
-        surface = full.subsurface((0, cap_top_px, full.get_width(), bottom_px - cap_top_px))
+        font = self._font(cap_px)
+        full, baseline_px = font.render(text, colour)
+        ink = full.get_bounding_rect()
+        top_px = baseline_px - font.cap_px
+        if ink.height:
+            top_px = min(top_px, ink.top)
+        bottom_px = max(baseline_px, ink.bottom)
+        surface = full.subsurface((0, top_px, full.get_width(), bottom_px - top_px))
         self.renders += 1
         self._surfaces[key] = surface
         if len(self._surfaces) > MAX_SURFACES:
@@ -76,21 +87,13 @@ class TextCache:
         key = (text, cap_px)
         width = self._widths.get(key)
         if width is None:
-            width = self._widths[key] = self._font(cap_px)[0].size(text)[0]
+            width = self._widths[key] = self._font(cap_px).width_px(text)
             if len(self._widths) > MAX_WIDTHS:
                 self._widths.popitem(last=False)
         return width
 
-    def _font(self, cap_px: int) -> tuple[pygame.font.Font, int, int]:
-        """The font whose capitals are ``cap_px`` tall, and where they start and end."""
+    def _font(self, cap_px: int) -> FontChain:
+        """The fonts whose capitals are ``cap_px`` tall."""
         if cap_px not in self._fonts:
-            font = pygame.font.Font(None, max(1, round(cap_px * self._size_per_cap_px)))
-            top_px, height_px = _cap_box(font)
-            self._fonts[cap_px] = (font, top_px, top_px + height_px)
+            self._fonts[cap_px] = FontChain(self._files, max(1, round(cap_px * self._size_per_cap_px)))
         return self._fonts[cap_px]
-
-
-def _cap_box(font: pygame.font.Font) -> tuple[int, int]:
-    """Where a capital starts below the top of a line, and its height, in pixels."""
-    ink = font.render("H", True, (255, 255, 255)).get_bounding_rect()
-    return ink.top, ink.height

@@ -1,0 +1,1 @@
+"""Text in every script: which font draws each character, in which order and direction."""
