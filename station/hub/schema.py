@@ -97,4 +97,13 @@ MIGRATIONS = [
         paused INTEGER NOT NULL DEFAULT 0
     );
     """,
+    # The coach's erasures, kept so that each is sent again to every station
+    # that comes back online (a station off when it was made missed it).
+    """
+    CREATE TABLE erasures (
+        name TEXT PRIMARY KEY,
+        command_id TEXT NOT NULL,          -- the same id each time: a station acts on it once a run
+        erased_at TEXT NOT NULL
+    );
+    """,
 ]
