@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from selenium.common.exceptions import NoAlertPresentException
+from selenium.common.exceptions import NoAlertPresentException, WebDriverException
 from selenium.webdriver.common.by import By
 
 from browser import chromium_or_skip, quit_browser, start_browser, submit, viewport, wait_for
@@ -108,6 +108,28 @@ def test_the_board_comes_back_by_itself_after_a_hub_restart(hub, broker, browser
     print(f"board live again {time.monotonic() - back_s:.2f} s after the hub's API was back")
     assert time.monotonic() - back_s < 5.0
     assert not browser.find_element(By.ID, "connection").is_displayed()
+
+
+def test_the_api_docs_page_draws_itself_with_the_network_closed(hub):
+    driver = start_browser(internet=False)
+    try:
+        # The network really is closed: a name on the internet does not resolve.
+        with pytest.raises(WebDriverException, match="ERR_NAME_NOT_RESOLVED"):
+            driver.get("http://cdn.jsdelivr.net/")
+        driver.get(hub.url + "/api/docs")
+        wait_for(driver, lambda d: d.execute_script(
+            "const t = document.querySelector('.swagger-ui .info .title');"
+            "return t && t.textContent.startsWith('Jump Mat hub');"), what="Swagger UI's title")
+        wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".opblock"),
+                 what="the API's endpoints")
+        paths = driver.execute_script(
+            "return [...document.querySelectorAll('.opblock-summary-path')].map(e => e.textContent);")
+        assert "/api/v1/health" in [p.replace("\u200b", "") for p in paths]
+        loaded = driver.execute_script(
+            "return performance.getEntriesByType('resource').map(r => r.name);")
+        assert loaded and all(url.startswith(hub.url + "/") for url in loaded), loaded
+    finally:
+        quit_browser(driver)
 
 
 def test_five_wrong_pins_lock_the_browser_out(hub, browser):

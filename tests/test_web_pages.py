@@ -193,3 +193,19 @@ def test_a_challenge_with_no_station_picked_is_one_sentence(client):
     refused = client.post("/coach/challenge", data={"csrf": token, "preset": "tabata",
                                                     "start_in_s": "10"})
     assert "Pick at least one station for the challenge." in refused.text
+
+
+def test_the_api_docs_page_and_everything_it_loads_come_from_the_hub(client):
+    import re
+    page = client.get("/api/docs")
+    assert page.status_code == 200
+    html = page.text
+    # No address on another host: no scheme, no protocol-relative link.
+    assert not re.search(r"(https?:)?//[A-Za-z0-9]", html), html
+    referenced = re.findall(r'(?:src|href)="([^"]+)"', html) + re.findall(r"url: '([^']+)'", html)
+    assert {"/api/swagger-ui/swagger-ui-bundle.js", "/api/swagger-ui/swagger-ui.css",
+            "/api/openapi.json"} <= set(referenced)
+    for path in referenced:
+        assert client.get(path).status_code == 200, path
+    assert '"validatorUrl": null' in html  # the validator badge would ask the internet
+    assert client.get("/api/swagger-ui/LICENSE").status_code == 200
