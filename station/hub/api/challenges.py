@@ -13,6 +13,7 @@ from station.hub.api.context import HubContext, database, hub, require_token
 from station.hub.challenges import (MAX_START_IN_S, RUNNING, SCHEDULED, ChallengeBook,
                                     Lane, definition_of, file_keys)
 from station.hub.publish import publish_standings
+from station.hub.web.auth import coach_or_token
 from station.errors import UserError
 
 router = APIRouter(tags=["challenges"])
@@ -49,7 +50,7 @@ def start_challenge(request: ChallengeRequest, context: HubContext = Depends(hub
     publish_standings(conn, context.link, challenge_id)
     return {"id": challenge_id, "start_at_unix_s": start_at_unix_s}
 
-@router.get("/challenges/{challenge_id}")
+@router.get("/challenges/{challenge_id}", dependencies=[Depends(coach_or_token)])
 def challenge(challenge_id: str, context: HubContext = Depends(hub),
               conn: sqlite3.Connection = Depends(database)) -> dict:
     """Its status and the standings so far, best first."""
