@@ -41,15 +41,15 @@ def test_two_stations_begin_the_first_work_interval_at_the_same_wall_clock_time(
     finally:
         for station in stations.values():
             station.stop()
-    firsts = {}
+    began = {}
     for name, station in stations.items():
         starts = [line for line in station.of_type("interval_start") if line["challenge"] == "c-1"]
         assert [s["kind"] for s in starts] == ["work", "rest", "work"]
-        firsts[name] = starts[0]["started_unix_s"]
-        assert abs(firsts[name] - start_at) < 0.05
-        assert starts[0]["started_unix_s"] <= starts[0]["shown_unix_s"]
+        # What the station did: the wall clock when its loop began the interval.
+        began[name] = starts[0]["shown_unix_s"]
+        assert start_at - 0.005 <= began[name] and starts[0]["started_unix_s"] <= began[name]
         # The intervals follow on the session timeline: 3 s work, 2 s rest.
-        assert abs(starts[1]["started_unix_s"] - firsts[name] - 3.0) < 0.05
+        assert abs(starts[1]["started_unix_s"] - starts[0]["started_unix_s"] - 3.0) < 0.05
         intervals = [line for line in station.of_type("interval") if line["kind"] == "work"]
         rounds = sorted((m["body"] for m in listener.log_entries(name) if m["kind"] == "challenge_round"),
                         key=lambda body: body["round_index"])
@@ -57,7 +57,8 @@ def test_two_stations_begin_the_first_work_interval_at_the_same_wall_clock_time(
                 for r in rounds] == [("c-1", "quick", i["round"], i["reps"], i["valid"], i["quality"])
                                      for i in intervals]
         assert {r["athlete"] for r in rounds} == {"Ann" if name == "mat-1" else "Bob"}
-    assert abs(firsts["mat-1"] - firsts["mat-2"]) < 0.05
+    print(f"first work interval began {abs(began['mat-1'] - began['mat-2']) * 1000:.1f} ms apart")
+    assert abs(began["mat-1"] - began["mat-2"]) < 0.05
     listener.close()
 
 
