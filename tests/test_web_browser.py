@@ -18,7 +18,8 @@ from selenium.common.exceptions import NoAlertPresentException, WebDriverExcepti
 from selenium.webdriver.common.by import By
 
 from browser import chromium_or_skip, quit_browser, start_browser, submit, viewport, wait_for
-from hub_process import FakeStation, HubProcess
+from class_stations import StationProcess
+from hub_process import FakeStation, HubProcess, wait_until
 from station.hub.web.pin import set_pin
 from station.network.set_links import set_address, set_token
 from web_data import HOSTILE_NAMES, HubFiller
@@ -130,6 +131,53 @@ def test_the_api_docs_page_draws_itself_with_the_network_closed(hub):
         assert loaded and all(url.startswith(hub.url + "/") for url in loaded), loaded
     finally:
         quit_browser(driver)
+
+
+def _clock(driver) -> tuple[str, str]:
+    return tuple(driver.execute_script(
+        "return [document.getElementById('phase').textContent,"
+        " document.getElementById('countdown').textContent];"))
+
+
+def _seconds(countdown: str) -> int:
+    return int(countdown.removesuffix(" s"))
+
+
+def test_the_boards_countdown_stops_for_a_pause_and_jumps_for_a_skip(hub, broker, browser,
+                                                                     tmp_path):
+    mat = StationProcess(tmp_path / "mat-1", broker.url, "mat-1", seed=1, speed=1.0,
+                         duration_s=None)
+    try:
+        wait_until(lambda: (hub.station("mat-1") or {}).get("online"), what="the station online")
+        browser.get(hub.url + "/board")
+        code, answer = hub.post("/api/v1/challenges", {
+            "challenge": {"name": "clock", "title": "Clock", "rounds": 2, "work_s": 30,
+                          "rest_s": 10}, "stations": ["mat-1"], "start_in_s": 2})
+        assert code == 200, answer
+        control = f"/api/v1/challenges/{answer['id']}/"
+        wait_for(browser, lambda d: _clock(d)[0] == "Work · round 1", what="the first round")
+        assert hub.post(control + "pause")[0] == 200
+        paused_s = time.monotonic()  # the hub has it: from here it is the board's doing
+        wait_for(browser, lambda d: _clock(d)[0].startswith("Paused"), what="the pause")
+        print(f"pause -> the board's clock stopped: {(time.monotonic() - paused_s) * 1000:.0f} ms")
+        assert time.monotonic() - paused_s < BOARD_WITHIN_S
+        frozen = _clock(browser)
+        assert frozen[0] == "Paused · Work · round 1" and 20 <= _seconds(frozen[1]) <= 30
+        # Two seconds on the TV's own clock: the time left stands still.
+        wait_for(browser, lambda d: time.monotonic() - paused_s >= 2.0 and
+                 _clock(d) == frozen, what="two seconds paused")
+        assert hub.post(control + "resume")[0] == 200
+        wait_for(browser, lambda d: _clock(d)[0] == "Work · round 1", what="the resume")
+        # The stations' interval ends later by the pause: no time lost on the TV.
+        assert _seconds(frozen[1]) - 1 <= _seconds(_clock(browser)[1]) <= _seconds(frozen[1])
+        assert hub.post(control + "skip")[0] == 200
+        skipped_s = time.monotonic()
+        wait_for(browser, lambda d: _clock(d)[0] == "Rest", what="the skip")
+        print(f"skip -> the board's clock jumped: {(time.monotonic() - skipped_s) * 1000:.0f} ms")
+        assert time.monotonic() - skipped_s < BOARD_WITHIN_S
+        assert 9 <= _seconds(_clock(browser)[1]) <= 10
+    finally:
+        mat.stop()
 
 
 def test_five_wrong_pins_lock_the_browser_out(hub, browser):

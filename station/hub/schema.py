@@ -106,4 +106,14 @@ MIGRATIONS = [
         erased_at TEXT NOT NULL
     );
     """,
+    # Each pause, resume and skip of a challenge at the moment the stations
+    # act on it, so the TV's countdown follows the plan as the stations shift it.
+    """
+    CREATE TABLE challenge_controls (
+        challenge TEXT NOT NULL,
+        action TEXT NOT NULL,              -- "pause", "resume" or "skip"
+        at_unix_s REAL NOT NULL
+    );
+    CREATE INDEX controls_by_challenge ON challenge_controls(challenge, at_unix_s);
+    """,
 ]

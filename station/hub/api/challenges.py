@@ -75,11 +75,13 @@ def control(challenge_id: str, action: str, context: HubContext = Depends(hub),
         raise HTTPException(status_code=409, detail=f"the challenge is {current['status']}; "
                             f"{action} is for a challenge that is {' or '.join(allowed)}")
     book = ChallengeBook(conn)
+    at_unix_s = context.clock_unix_s()
     if action == "abort":
         book.abort(challenge_id)
-    elif action in ("pause", "resume"):
+    else:
+        book.control(challenge_id, action, at_unix_s)
+    if action in ("pause", "resume"):
         book.set_paused(challenge_id, action == "pause")
-    at_unix_s = context.clock_unix_s()
     for lane in book.lanes(challenge_id):
         _send(context, lane, commands.command(cmd, challenge=challenge_id, at_unix_s=at_unix_s))
     publish_standings(conn, context.link, challenge_id)
