@@ -112,20 +112,21 @@ class HubProcess:
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"{}")
 
-    def all_reps(self, station: str | None = None) -> list[dict]:
+    def all_reps(self, station: str | None = None, site: str | None = None) -> list[dict]:
         out, after = [], None
         while True:
-            query = "&".join(f"{k}={v}" for k, v in (("station", station), ("after", after),
-                                                      ("limit", 1000)) if v is not None)
+            query = "&".join(f"{k}={v}" for k, v in (("station", station), ("site", site),
+                                                      ("after", after), ("limit", 1000))
+                             if v is not None)
             page = self.get(f"/api/v1/reps?{query}")
             out += page["reps"]
             after = page["next"]
             if after is None:
                 return out
 
-    def station(self, station_id: str) -> dict | None:
+    def station(self, station_id: str, site: str | None = None) -> dict | None:
         return next((s for s in self.get("/api/v1/stations")["stations"]
-                     if s["id"] == station_id), None)
+                     if s["id"] == station_id and site in (None, s["site"])), None)
 
     def kill(self) -> None:
         if self.process and self.process.poll() is None:

@@ -116,4 +116,20 @@ MIGRATIONS = [
     );
     CREATE INDEX controls_by_challenge ON challenge_controls(challenge, at_unix_s);
     """,
+    # An athlete is known per site too: two bridged gyms may both have a mat-1
+    # with an Ann on it (docs/network.md, "A chain of gyms").
+    """
+    CREATE TABLE athletes_by_site (
+        site TEXT NOT NULL,
+        station TEXT NOT NULL,
+        name TEXT NOT NULL,
+        body_mass_kg REAL, tag_id TEXT, guest INTEGER, erased INTEGER,
+        seq INTEGER NOT NULL,
+        PRIMARY KEY (site, station, name)
+    );
+    INSERT INTO athletes_by_site SELECT site, station, name, body_mass_kg, tag_id, guest, erased,
+        seq FROM athletes;
+    DROP TABLE athletes;
+    ALTER TABLE athletes_by_site RENAME TO athletes;
+    """,
 ]

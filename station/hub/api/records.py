@@ -45,6 +45,8 @@ def stations(conn: sqlite3.Connection = Depends(database)) -> dict:
 
 @router.get("/reps", dependencies=[Depends(coach_or_token)])
 def reps(station: str | None = None,
+         site: str | None = Query(None, description="only this site's stations (two bridged "
+                                  "gyms may both have a mat-1)"),
          after: str | None = Query(None, description="the `next` of the previous page"),
          limit: int = Query(100, ge=1, le=MAX_LIMIT),
          conn: sqlite3.Connection = Depends(database)) -> dict:
@@ -53,9 +55,10 @@ def reps(station: str | None = None,
     if after is not None and not after.isdigit():
         raise HTTPException(status_code=422, detail="after must be the next of an earlier page")
     where, args = ["id > ?"], [int(after or 0)]
-    if station is not None:
-        where.append("station = ?")
-        args.append(station)
+    for column, value in (("site", site), ("station", station)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            args.append(value)
     rows = conn.execute(f"SELECT * FROM reps WHERE {' AND '.join(where)} ORDER BY id LIMIT ?",
                         (*args, limit)).fetchall()
     page = [{**{key: row[key] for key in REP_FIELDS}, "index": row["rep_index"],
