@@ -46,8 +46,13 @@ class Hub:
             time.sleep(0.1)
 
     def get(self, path: str):
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.http_port}{path}",
-                                    timeout=10) as answer:
+        """A GET of the API, with the hub's token (its read endpoints need it)."""
+        token_file = self.folder / "hub" / "api-token"
+        headers = {"Authorization": f"Bearer {token_file.read_text().strip()}"} \
+            if token_file.exists() else {}
+        request = urllib.request.Request(f"http://127.0.0.1:{self.http_port}{path}",
+                                         headers=headers)
+        with urllib.request.urlopen(request, timeout=10) as answer:
             return json.loads(answer.read())
 
     def reps_stored(self) -> int:

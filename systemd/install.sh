@@ -103,6 +103,17 @@ start_services() {
     systemctl restart jumpmat-usb-eject.path jumpmat-station.service
 }
 
+# A station whose config names a broker keeps the hub's time (docs/network.md,
+# "Clocks"): chrony with that host as its server. Run again after changing
+# [network] broker (without one, the chrony file goes).
+follow_hub_clock() {
+    hub=$(PYTHONPATH="$PROJECT" python3 -m station.network.time_source \
+        "$DESTDIR/etc/jumpmat/station.toml" "$DESTDIR/etc/chrony/conf.d/jumpmat-station.conf")
+    [ -n "$hub" ] || return 0
+    say "chrony follows the hub's clock at $hub"
+    staging || { DEBIAN_FRONTEND=noninteractive apt-get install -y -q chrony && systemctl restart chrony.service; }
+}
+
 HUB_PACKAGES="python3-venv python3-pip mosquitto chrony"
 HUB_DATA=/var/lib/jumpmat-hub
 
@@ -155,6 +166,7 @@ case "${1:-}" in
 esac
 if staging; then
     install_files
+    follow_hub_clock
     say "staged under $DESTDIR (no packages, user, virtual environment or services)"
     exit 0
 fi
@@ -162,5 +174,6 @@ install_packages
 add_user
 install_venv
 install_files
+follow_hub_clock
 start_services
 say "done: 'systemctl status jumpmat-station' shows it; 'station doctor' checks the hardware"

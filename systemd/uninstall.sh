@@ -38,7 +38,8 @@ rm -f "$DESTDIR/etc/systemd/system/jumpmat-station.service" \
       "$DESTDIR/usr/local/bin/station" \
       "$DESTDIR/etc/systemd/system/jumpmat-hub.service" \
       "$DESTDIR/etc/mosquitto/conf.d/jumpmat.conf" \
-      "$DESTDIR/etc/chrony/conf.d/jumpmat-hub.conf"
+      "$DESTDIR/etc/chrony/conf.d/jumpmat-hub.conf" \
+      "$DESTDIR/etc/chrony/conf.d/jumpmat-station.conf"
 rm -rf "$DESTDIR/opt/jumpmat"
 # Only if no stick is still mounted there.
 rmdir "$DESTDIR/media/jumpmat" 2>/dev/null || true

@@ -27,8 +27,14 @@ def chromium_or_skip():
                     ".ci/run installs them")
 
 
-def start_browser(width: int = 1920, height: int = 1080):
-    """A new headless Chromium with an empty profile; ``.quit()`` it after."""
+#: Every host name but the loopback address fails to resolve: a gym network
+#: with no internet, as far as the page can tell.
+NO_INTERNET = "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"
+
+
+def start_browser(width: int = 1920, height: int = 1080, internet: bool = True):
+    """A new headless Chromium with an empty profile; ``.quit()`` it after.
+    ``internet=False``: it reaches nothing but 127.0.0.1."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -39,6 +45,8 @@ def start_browser(width: int = 1920, height: int = 1080):
         options.add_argument(switch)
     options.add_argument(f"--user-data-dir={profile}")
     options.add_argument(f"--window-size={width},{height}")
+    if not internet:
+        options.add_argument(NO_INTERNET)
     service = Service(executable_path=shutil.which("chromedriver") or CHROMEDRIVER)
     driver = webdriver.Chrome(service=service, options=options)
     driver.set_page_load_timeout(60)

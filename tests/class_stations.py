@@ -78,11 +78,11 @@ class StationProcess:
         return len(station_reps(self.data_dir))
 
 
-def _read(data_dir: Path, sql: str) -> list[sqlite3.Row]:
+def _read(data_dir: Path, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
     conn = sqlite3.connect(f"file:{data_dir / 'station.db'}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
     try:
-        return conn.execute(sql).fetchall()
+        return conn.execute(sql, args).fetchall()
     finally:
         conn.close()
 
@@ -94,6 +94,10 @@ def station_reps(data_dir: Path) -> dict[tuple[str, int], tuple]:
                  "JOIN sessions ON sessions.id = sets.session_id")
     return {(row["session"], row["rep_index"]):
             tuple(bool(row[k]) if k == "valid" else row[k] for k in VALUES) for row in rows}
+
+
+def newest_seq(data_dir: Path) -> int:
+    return _read(data_dir, "SELECT COALESCE(MAX(seq), 0) FROM outbox")[0][0]
 
 
 def unsent(data_dir: Path) -> int:
@@ -112,24 +116,62 @@ def hub_matches(hub, mats) -> bool:
     return all(hub_reps(hub, mat.station_id) == station_reps(mat.data_dir) for mat in mats)
 
 
-def finish(hub, mats, timeout_s: float = 120.0) -> None:
+def finish(hub, mats, timeout_s: float = 120.0) -> int:
     """Wait for every station to end its run, then for the hub to hold exactly
-    their logs. A station that ended with entries unsent, or with a hole the
-    hub still asks about, is started again briefly: a station sends what it
-    had not sent when it starts again."""
+    their logs. A station whose run had already ended when this was called,
+    with entries unsent or a hole the hub still asks about, is started again
+    briefly: a station sends what it had not sent when it starts again. One
+    that was still running had every chance to fill the hub live (its
+    publisher, the hub's replay requests), so it must not need that: a
+    restart of such a station fails the test. How many restarts there were."""
+    still_running = {mat.station_id for mat in mats if mat.process.poll() is None}
+    restarted: set[str] = set()
     for mat in mats:
         mat.wait()
     for _ in range(3):
         try:
             wait_until(lambda: hub_matches(hub, mats), timeout_s=timeout_s / 3,
                        what="the hub holding exactly the stations' logs")
-            return
+            break
         except AssertionError:
-            print("finish: a station is started again to send what it had not sent")
-            for mat in mats:
-                if unsent(mat.data_dir) or hub_reps(hub, mat.station_id) != \
-                        station_reps(mat.data_dir):
-                    mat.start(duration_s=20.0)
+            late = [mat for mat in mats if unsent(mat.data_dir) or
+                    hub_reps(hub, mat.station_id) != station_reps(mat.data_dir)]
+            live = {mat.station_id for mat in late} & still_running
+            assert not live, (f"{sorted(live)} ran on after the faults, yet the hub does not "
+                              "hold their logs: the live sending and replays did not fill it")
+            print(f"finish: {[mat.station_id for mat in late]} started again to send what "
+                  "they had not sent")
+            for mat in late:
+                restarted.add(mat.station_id)
+                mat.start(duration_s=20.0)
             for mat in mats:
                 mat.wait()
     assert hub_matches(hub, mats), "the hub does not hold exactly the stations' logs"
+    return len(restarted)
+
+
+def own_rounds(mat, challenge_id: str) -> list[sqlite3.Row]:
+    """A station's own rounds of the hub's challenge, from its station.db."""
+    return _read(mat.data_dir, "SELECT round_index, reps, valid_reps, quality_reps, "
+                 "mean_rebound_contact_s FROM challenge_rounds JOIN challenges ON "
+                 "challenges.id = challenge_id WHERE hub_challenge = ? ORDER BY round_index",
+                 (challenge_id,))
+
+
+def ranking_of_own_rounds(mats, challenge_id: str, score: str) -> list[tuple]:
+    """(station, place, reps, valid, quality) per station, best first, by the
+    kiosk's own ranking rule over each station's own rounds."""
+    from station.challenge.scores import IntervalResult, rank
+    own = {mat.station_id: own_rounds(mat, challenge_id) for mat in mats}
+    results = [IntervalResult(index=r[0], kind="work", athlete=station, round=r[0], start_s=0.0,
+                              end_s=0.0, ended_by="time", reps=r[1], valid=r[2], quality=r[3],
+                              mean_rebound_contact_s=r[4], target_reps=None, paused_reps=0)
+               for station, rounds in own.items() for r in rounds]
+    return [(s.athlete, s.place, s.reps, s.valid, s.quality)
+            for s in rank(list(own), results, score)]
+
+
+def hub_ranking(challenge: dict) -> list[tuple]:
+    """The same tuples from the hub's standings of a challenge."""
+    return [(s["station"], s["place"], s["reps"], s["valid_reps"], s["quality_reps"])
+            for s in challenge["standings"]]

@@ -82,16 +82,28 @@ class HubProcess:
     def token(self) -> str:
         return (self.data_dir / "api-token").read_text().strip()
 
-    def get(self, path: str):
-        with urllib.request.urlopen(self.url + path, timeout=10) as response:
+    def _bearer(self, token: str | None) -> dict:
+        """The Authorization header: ``token``, or with "auto" the hub's own
+        (none before the hub has made it)."""
+        if token == "auto":
+            token = self.token() if (self.data_dir / "api-token").exists() else None
+        return {"Authorization": f"Bearer {token}"} if token else {}
+
+    def get(self, path: str, token: str | None = "auto"):
+        request = urllib.request.Request(self.url + path, headers=self._bearer(token))
+        with urllib.request.urlopen(request, timeout=10) as response:
             return json.loads(response.read())
 
+    def get_status(self, path: str, token: str | None = "auto") -> int:
+        """Only the HTTP status of a GET."""
+        try:
+            self.get(path, token)
+        except urllib.error.HTTPError as error:
+            return error.code
+        return 200
+
     def post(self, path: str, body=None, token: str | None = "auto") -> tuple[int, dict]:
-        headers = {"Content-Type": "application/json"}
-        if token == "auto":
-            token = self.token()
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
+        headers = {"Content-Type": "application/json", **self._bearer(token)}
         request = urllib.request.Request(self.url + path, data=json.dumps(body or {}).encode(),
                                          headers=headers, method="POST")
         try:
@@ -100,20 +112,21 @@ class HubProcess:
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"{}")
 
-    def all_reps(self, station: str | None = None) -> list[dict]:
+    def all_reps(self, station: str | None = None, site: str | None = None) -> list[dict]:
         out, after = [], None
         while True:
-            query = "&".join(f"{k}={v}" for k, v in (("station", station), ("after", after),
-                                                      ("limit", 1000)) if v is not None)
+            query = "&".join(f"{k}={v}" for k, v in (("station", station), ("site", site),
+                                                      ("after", after), ("limit", 1000))
+                             if v is not None)
             page = self.get(f"/api/v1/reps?{query}")
             out += page["reps"]
             after = page["next"]
             if after is None:
                 return out
 
-    def station(self, station_id: str) -> dict | None:
+    def station(self, station_id: str, site: str | None = None) -> dict | None:
         return next((s for s in self.get("/api/v1/stations")["stations"]
-                     if s["id"] == station_id), None)
+                     if s["id"] == station_id and site in (None, s["site"])), None)
 
     def kill(self) -> None:
         if self.process and self.process.poll() is None:

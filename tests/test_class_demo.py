@@ -30,10 +30,13 @@ def test_a_class_demo_comes_up_with_its_stations_and_stops_cleanly(tmp_path):
         text = "".join(lines)
         stations_url = re.search(r"stations:\s+(\S+)", text).group(1)
         assert stations_url == f"http://127.0.0.1:{http_port}/api/v1/stations"
-        assert "Authorization: Bearer " in text and "/api/docs" in text
+        token = re.search(r"Authorization: Bearer ([\w-]+)", text).group(1)
+        assert token == (tmp_path / "hub" / "api-token").read_text().strip()
+        assert "/api/docs" in text and f"http://127.0.0.1:{http_port}/board" in text
+        request = urllib.request.Request(stations_url, headers={"Authorization": f"Bearer {token}"})
 
         def both_sending():
-            with urllib.request.urlopen(stations_url, timeout=10) as answer:
+            with urllib.request.urlopen(request, timeout=10) as answer:
                 stations = json.loads(answer.read())["stations"]
             return len(stations) == 2 and all(s["online"] and s["reps"] > 0 for s in stations)
         wait_until(both_sending, timeout_s=90, what="two stations sending reps to the hub")

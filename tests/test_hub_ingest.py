@@ -183,6 +183,17 @@ def test_write_endpoints_need_the_token(hub, station):
     assert code == 422 and "mat-1" in answer["detail"]
 
 
+@pytest.mark.parametrize("path", ["/api/v1/stations", "/api/v1/reps",
+                                  "/api/v1/challenges/abc"])
+def test_what_names_athletes_needs_the_token_and_health_does_not(hub, station, path):
+    station.publish(station.rep(1, 1))
+    wait_until(lambda: hub.station("mat-1"))
+    assert hub.get_status(path, token=None) == 401
+    assert hub.get_status(path, token="wrong") == 401
+    assert hub.get_status(path) == (404 if path.endswith("/abc") else 200)
+    assert hub.get("/api/v1/health", token=None)["ok"] is True
+
+
 def test_the_api_describes_itself(hub):
     schema = hub.get("/api/openapi.json")
     assert {"/api/v1/health", "/api/v1/stations", "/api/v1/reps", "/api/v1/challenges",

@@ -142,3 +142,42 @@ def test_it_tells_systemd_it_is_ready_and_alive(broker, tmp_path):
     finally:
         hub.stop()
         notify.close()
+
+
+@needs_mosquitto
+def test_its_own_broker_lets_a_station_read_only_its_own_commands(tmp_path):
+    from station.hub.accounts import HUB_USER, hub_password
+    data_dir, port = tmp_path / "hub", free_port()
+    passwords = {}
+    for station in ("mat-1", "mat-2"):
+        added = _station_cli("hub", "add-station", station, "--data-dir", data_dir)
+        assert added.returncode == 0, added.stderr
+        passwords[station] = added.stdout.split('password = "')[1].split('"')[0]
+    hub = HubProcess(data_dir, None, extra=("--mqtt", f"127.0.0.1:{port}"))
+    try:
+        received, subscribed = [], []
+        nosy = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+        nosy.username_pw_set("mat-2", passwords["mat-2"])
+        nosy.on_message = lambda c, u, message: received.append(message.topic)
+        nosy.on_subscribe = lambda c, u, mid, codes, p: subscribed.append(codes)
+        nosy.connect("127.0.0.1", port)
+        nosy.loop_start()
+        # Every station's commands, another's by name, and its own.
+        for topic in ("jumpmat/v1/gym/station/+/cmd", "jumpmat/v1/gym/station/mat-1/cmd",
+                      "jumpmat/v1/gym/station/mat-2/cmd"):
+            nosy.subscribe(topic, qos=1)
+        wait_until(lambda: len(subscribed) == 3, what="the subscriptions answered")
+        sender = _client(port, HUB_USER, hub_password(data_dir))
+        command = json.dumps({"v": 1, "cmd": "rebirth", "id": "x"}).encode()
+        sender.publish("jumpmat/v1/gym/station/mat-1/cmd", command, qos=1).wait_for_publish(10)
+        sender.publish("jumpmat/v1/gym/station/mat-2/cmd", command, qos=1).wait_for_publish(10)
+        # Its own command arrives (by the wildcard and by name); mat-1's, sent
+        # first on the same connection, would have come before it.
+        wait_until(lambda: "jumpmat/v1/gym/station/mat-2/cmd" in received,
+                   what="the station's own command")
+        assert set(received) == {"jumpmat/v1/gym/station/mat-2/cmd"}
+        for client in (nosy, sender):
+            client.loop_stop()
+            client.disconnect()
+    finally:
+        hub.stop()

@@ -174,3 +174,45 @@ def test_the_hub_unit_passes_systemd_analyze_verify(tmp_path):
     done = subprocess.run(["systemd-analyze", "verify", str(unit)], capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 0 and done.stderr == "", done.stderr
+
+
+def test_a_station_whose_config_names_a_broker_keeps_the_hubs_time(tmp_path):
+    root = system_root(tmp_path)
+    config = root / "etc/jumpmat/station.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('[network]\nbroker = "mqtts://hub.local:8883"\nstation_id = "mat-1"\n')
+    done = run_script("install.sh", root)
+    chrony = root / "etc/chrony/conf.d/jumpmat-station.conf"
+    assert "server hub.local iburst" in chrony.read_text().splitlines()
+    assert stat.S_IMODE(chrony.stat().st_mode) == 0o644
+    assert "chrony follows the hub's clock at hub.local" in done.stdout
+    # Without a broker any more, the next install takes the station off the hub's clock.
+    config.write_text('[network]\nbroker = ""\n')
+    run_script("install.sh", root)
+    assert not chrony.exists()
+
+
+def test_uninstall_takes_the_station_off_the_hubs_clock(tmp_path):
+    root = system_root(tmp_path)
+    config = root / "etc/jumpmat/station.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('[network]\nbroker = "mqtt://10.0.0.2:1883"\n')
+    run_script("install.sh", root)
+    assert (root / "etc/chrony/conf.d/jumpmat-station.conf").exists()
+    run_script("uninstall.sh", root)
+    assert not (root / "etc/chrony/conf.d/jumpmat-station.conf").exists()
+
+
+@pytest.mark.parametrize("text, host", [
+    ('[network]\nbroker = "mqtt://hub.local:1883"', "hub.local"),
+    ('[network]\nbroker = "mqtts://[fd00::5]:8883"', "fd00::5"),
+    ('[network]\nbroker = "mqtt://192.168.1.10"', "192.168.1.10"),
+    ('[network]\nbroker = ""', None),
+    ('[sources]\nmat = "gpio"', None),
+    ('[network]\nbroker = "http://hub.local"', None),
+    ('[network]\nbroker = "mqtt://hub local"', None),
+    ('[network\nbroker = "mqtt://hub.local"', None),
+])
+def test_the_hubs_host_is_read_from_the_broker_url_and_nothing_else(text, host):
+    from station.network.time_source import hub_host
+    assert hub_host(text) == host

@@ -193,3 +193,47 @@ def test_a_challenge_with_no_station_picked_is_one_sentence(client):
     refused = client.post("/coach/challenge", data={"csrf": token, "preset": "tabata",
                                                     "start_in_s": "10"})
     assert "Pick at least one station for the challenge." in refused.text
+
+
+def test_the_api_docs_page_and_everything_it_loads_come_from_the_hub(client):
+    import re
+    page = client.get("/api/docs")
+    assert page.status_code == 200
+    html = page.text
+    # No address on another host: no scheme, no protocol-relative link.
+    assert not re.search(r"(https?:)?//[A-Za-z0-9]", html), html
+    referenced = re.findall(r'(?:src|href)="([^"]+)"', html) + re.findall(r"url: '([^']+)'", html)
+    assert {"/api/swagger-ui/swagger-ui-bundle.js", "/api/swagger-ui/swagger-ui.css",
+            "/api/openapi.json"} <= set(referenced)
+    for path in referenced:
+        assert client.get(path).status_code == 200, path
+    assert '"validatorUrl": null' in html  # the validator badge would ask the internet
+    assert client.get("/api/swagger-ui/LICENSE").status_code == 200
+
+
+def test_the_consoles_stations_panel_shows_each_stations_last_status(hub_dir):
+    import re
+
+    from station.hub import store
+    now = datetime.now(timezone.utc)
+    filler = HubFiller(hub_dir, station="mat-1")
+    filler.status(waiting=4, sensors={"mat": "ok", "force": "problem"},
+                  calibrated_at=(now - timedelta(days=3, hours=2)).isoformat(),
+                  free_disk_mb=12034.5)
+    store.seen(filler.conn, "gym", "mat-1", (now - timedelta(seconds=42)).isoformat(), 0)
+    filler.station = "mat-2"
+    filler.status(waiting=0, sensors={"mat": "ok", "force": "none"}, calibrated_at=None,
+                  free_disk_mb=512.0)
+    filler.conn.execute("UPDATE stations SET online = 0 WHERE id = 'mat-2'")
+    filler.close()
+    with hub_app(hub_dir) as client:
+        log_in(client)
+        page = client.get("/coach").text
+    table = page[page.index('<table id="stations">'):]
+    table = table[:table.index("</table>")]
+    rows = [[re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<td>(.*?)</td>", row)]
+            for row in re.findall(r"<tr class[^>]*>(.*?)</tr>", table, re.S)]
+    assert rows[0][:2] == ["mat-1", "yes"]
+    assert rows[0][2] in ("42 s ago", "43 s ago")  # the page is made a moment later
+    assert rows[0][3:] == ["4", "force problem, mat ok", "3 d ago", "11.8 GB"]
+    assert rows[1] == ["mat-2", "no", "–", "0", "force none, mat ok", "never", "512 MB"]

@@ -68,13 +68,17 @@ def class_demo(args) -> int:
 
 def _say_where(api: str, http_port: int, ids: list[str], folder: Path) -> None:
     token = (folder / "hub" / "api-token").read_text().strip()
+    auth = f"-H 'Authorization: Bearer {token}'"
     body = json.dumps({"challenge": "tabata", "stations": ids, "start_in_s": 10})
     print(f"A hub and {len(ids)} simulated stations are running (files in {folder}).\n"
+          f"  the TV:    http://127.0.0.1:{http_port}/board\n"
           f"  stations:  {api}/stations\n"
           f"  reps:      {api}/reps?limit=20\n"
           f"  API docs:  http://127.0.0.1:{http_port}/api/docs\n"
+          f"  the API needs the hub's token, for example:\n"
+          f"    curl {auth} {api}/stations\n"
           f"  start a challenge on every mat in 10 s:\n"
-          f"    curl -X POST -H 'Authorization: Bearer {token}' "
+          f"    curl -X POST {auth} "
           f"-H 'Content-Type: application/json' \\\n      -d '{body}' {api}/challenges\n"
           f"Ctrl-C stops them all.", flush=True)
 

@@ -154,6 +154,17 @@ class ChallengeBook:
     def set_paused(self, challenge_id: str, paused: bool) -> None:
         self.conn.execute("UPDATE challenges SET paused = ? WHERE id = ?", (paused, challenge_id))
 
+    def control(self, challenge_id: str, action: str, at_unix_s: float) -> None:
+        """Keep a pause, resume or skip at the moment the stations act on it."""
+        self.conn.execute("INSERT INTO challenge_controls (challenge, action, at_unix_s) "
+                          "VALUES (?, ?, ?)", (challenge_id, action, at_unix_s))
+
+    def controls(self, challenge_id: str) -> list[tuple[float, str]]:
+        """(at_unix_s, action) of every pause, resume and skip, in order."""
+        return [(row[0], row[1]) for row in self.conn.execute(
+            "SELECT at_unix_s, action FROM challenge_controls WHERE challenge = ? "
+            "ORDER BY at_unix_s, rowid", (challenge_id,))]
+
     def abort(self, challenge_id: str) -> None:
         self.conn.execute("UPDATE challenges SET ended = ? WHERE id = ?", (ABORTED, challenge_id))
 

@@ -20,9 +20,9 @@ def hub_topic(site: str, leaf: str) -> str:
     return f"jumpmat/v1/{site}/hub/{leaf}"
 
 
-def command(cmd: str, **keys) -> bytes:
-    """One command with a fresh id (a station acts on each id once)."""
-    return _json({"v": VERSION, "cmd": cmd, "id": str(uuid.uuid4()), **keys})
+def command(cmd: str, command_id: str | None = None, **keys) -> bytes:
+    """One command with ``command_id``, or a fresh id (a station acts on each id once)."""
+    return _json({"v": VERSION, "cmd": cmd, "id": command_id or str(uuid.uuid4()), **keys})
 
 
 def hub_status(state: str, wall_s: float | None = None) -> bytes:

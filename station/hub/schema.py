@@ -97,4 +97,39 @@ MIGRATIONS = [
         paused INTEGER NOT NULL DEFAULT 0
     );
     """,
+    # The coach's erasures, kept so that each is sent again to every station
+    # that comes back online (a station off when it was made missed it).
+    """
+    CREATE TABLE erasures (
+        name TEXT PRIMARY KEY,
+        command_id TEXT NOT NULL,          -- the same id each time: a station acts on it once a run
+        erased_at TEXT NOT NULL
+    );
+    """,
+    # Each pause, resume and skip of a challenge at the moment the stations
+    # act on it, so the TV's countdown follows the plan as the stations shift it.
+    """
+    CREATE TABLE challenge_controls (
+        challenge TEXT NOT NULL,
+        action TEXT NOT NULL,              -- "pause", "resume" or "skip"
+        at_unix_s REAL NOT NULL
+    );
+    CREATE INDEX controls_by_challenge ON challenge_controls(challenge, at_unix_s);
+    """,
+    # An athlete is known per site too: two bridged gyms may both have a mat-1
+    # with an Ann on it (docs/network.md, "A chain of gyms").
+    """
+    CREATE TABLE athletes_by_site (
+        site TEXT NOT NULL,
+        station TEXT NOT NULL,
+        name TEXT NOT NULL,
+        body_mass_kg REAL, tag_id TEXT, guest INTEGER, erased INTEGER,
+        seq INTEGER NOT NULL,
+        PRIMARY KEY (site, station, name)
+    );
+    INSERT INTO athletes_by_site SELECT site, station, name, body_mass_kg, tag_id, guest, erased,
+        seq FROM athletes;
+    DROP TABLE athletes;
+    ALTER TABLE athletes_by_site RENAME TO athletes;
+    """,
 ]

@@ -3,7 +3,8 @@
 Messages are checked (validate.py), stored in one transaction per batch,
 acknowledged to the broker only after the commit, and then acted on: a hole
 in a station's sequence gets a ``replay`` command (sequences.py), a new
-challenge round new standings, an athlete change a new roster.
+challenge round new standings, an athlete change a new roster, a station
+back online the coach's erasures again (erasures.py).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import threading
 import time
 from typing import Callable
 
-from station.hub import commands, store
+from station.hub import commands, erasures, store
 from station.hub.link import Incoming, Link
 from station.hub.publish import publish_roster, publish_standings
 from station.hub.sequences import ReplayPolicy, Sequences
@@ -69,6 +70,8 @@ class Writer(threading.Thread):
         self._roster_due = threading.Event()
         self.heartbeat_s = clock()
         self.stored = 0
+        #: Each station's last "online" status, by the link's connection number.
+        self._online_on: dict[tuple[str, str], int] = {}
 
     def put(self, message: Incoming) -> None:
         self.inbox.put(message)
@@ -105,7 +108,7 @@ class Writer(threading.Thread):
         return batch
 
     def _handle(self, batch: list[Incoming]) -> None:
-        touched, challenges, athletes = {}, set(), False
+        touched, challenges, athletes, back_online = {}, set(), False, set()
         now_at = iso_utc(time.time())
         self.conn.execute("BEGIN IMMEDIATE")
         try:
@@ -115,6 +118,8 @@ class Writer(threading.Thread):
                     self._refuse(result)
                 elif isinstance(result, Message):
                     key = (result.site, result.station)
+                    if self._came_online(result, incoming.generation):
+                        back_online.add(key)
                     touched[key] = self._keep(result, now_at)
                     body = result.payload.get("body") or {}
                     if result.payload.get("kind") == "challenge_round" and body.get("challenge"):
@@ -133,6 +138,22 @@ class Writer(threading.Thread):
             self._publish_standings(challenge_id)
         if athletes:
             self._publish_roster()
+        if self.link:
+            for site, station in sorted(back_online):
+                erasures.resend(self.conn, self.link, site, station)
+
+    def _came_online(self, message: Message, generation: int) -> bool:
+        """A status "online" from a station the hub knew as offline (or not at
+        all), or its first on this connection of the hub's to the broker (a
+        broker that crashed saw no station leave)."""
+        if message.kind != "status" or message.payload.get("state") != "online":
+            return False
+        key = (message.site, message.station)
+        row = self.conn.execute("SELECT online FROM stations WHERE site = ? AND id = ?",
+                                key).fetchone()
+        seen_on_this_connection = self._online_on.get(key) == generation
+        self._online_on[key] = generation
+        return row is None or not row[0] or not seen_on_this_connection
 
     def _keep(self, message: Message, now_at: str) -> Sequences:
         key = (message.site, message.station)

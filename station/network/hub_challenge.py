@@ -58,8 +58,9 @@ class HubChallengeNote:
 class HubIntervalStarted:
     """An ``interval_start`` of a hub challenge: ``started_unix_s`` the wall-clock
     time of its start on the session timeline (which reps count is decided on
-    that timeline), ``shown_unix_s`` when the station noticed it, at most a
-    step later."""
+    that timeline), ``shown_unix_s`` the wall clock when the station's main
+    loop began it (the step's start, before anything was written): at most
+    a step later."""
 
     challenge: str
     started: IntervalStarted
@@ -157,6 +158,9 @@ class HubChallenge:
     def step(self, loop) -> None:
         if self.engine is None:
             return
+        # The step's moment on both clocks, read before anything is written:
+        # when the station really began what this step begins.
+        moment = (self.wall_clock(), loop.session_time_s())
         # Before the start only an abort means anything (a pause of nothing is dropped).
         self._act_due(loop.now_s if self.started else min(loop.now_s, self.start_s))
         if self.engine is None:
@@ -164,9 +168,9 @@ class HubChallenge:
         if not self.started and loop.now_s >= self.start_s:
             self.started = True
             self._begin()
-            self._out(self.engine.start(self.start_s))
+            self._out(self.engine.start(self.start_s), moment)
         elif self.started:
-            self._out(self.engine.tick(loop.now_s))
+            self._out(self.engine.tick(loop.now_s), moment)
 
     # -- commands ----------------------------------------------------------
 
@@ -219,7 +223,9 @@ class HubChallenge:
             self.record = self.open_record(self.engine.definition, ids,
                                            hub_challenge=self.challenge_id)
 
-    def _out(self, events: list) -> None:
+    def _out(self, events: list, moment: tuple[float, float] | None = None) -> None:
+        """Keep and print ``events``; ``moment``: (wall clock, session time)
+        of the step that made them (default: now)."""
         if self.record is not None:  # kept (and so in the outbox) before it is printed
             try:
                 self.record.on_events(events)
@@ -227,7 +233,7 @@ class HubChallenge:
                 LOG.warning("The challenge's rounds could not be saved in the session log (%s); "
                             "the challenge goes on, and its results are still printed.", error)
                 self.record = None
-        now_unix_s, now_s = self.wall_clock(), self.loop.session_time_s()
+        now_unix_s, now_s = moment or (self.wall_clock(), self.loop.session_time_s())
         for event in events:
             if isinstance(event, IntervalStarted):
                 started_unix_s = now_unix_s - (now_s - event.time_s) / self.loop.speed

@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 
 from station import __version__
 from station.errors import UserError
-from station.hub.api import challenges, records
+from station.hub.api import challenges, docs, records
 from station.hub.api.context import HubContext
 
 
@@ -19,9 +19,10 @@ def create_app(context: HubContext, web_settings=None) -> FastAPI:
         app = create_app(HubContext(data_dir, token, site="gym", link=link))
         uvicorn.run(app, port=8080)
     """
-    app = FastAPI(title="Jump Mat hub", version=__version__, docs_url="/api/docs",
-                  openapi_url="/api/openapi.json", redoc_url=None)
+    app = FastAPI(title="Jump Mat hub", version=__version__, docs_url=None,
+                  openapi_url=docs.OPENAPI_URL, redoc_url=None)
     app.state.hub = context
+    docs.add_docs(app)
     app.include_router(records.router, prefix="/api/v1")
     app.include_router(challenges.router, prefix="/api/v1")
     from station.hub.web import add_web

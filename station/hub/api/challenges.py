@@ -13,6 +13,7 @@ from station.hub.api.context import HubContext, database, hub, require_token
 from station.hub.challenges import (MAX_START_IN_S, RUNNING, SCHEDULED, ChallengeBook,
                                     Lane, definition_of, file_keys)
 from station.hub.publish import publish_standings
+from station.hub.web.auth import coach_or_token
 from station.errors import UserError
 
 router = APIRouter(tags=["challenges"])
@@ -49,7 +50,7 @@ def start_challenge(request: ChallengeRequest, context: HubContext = Depends(hub
     publish_standings(conn, context.link, challenge_id)
     return {"id": challenge_id, "start_at_unix_s": start_at_unix_s}
 
-@router.get("/challenges/{challenge_id}")
+@router.get("/challenges/{challenge_id}", dependencies=[Depends(coach_or_token)])
 def challenge(challenge_id: str, context: HubContext = Depends(hub),
               conn: sqlite3.Connection = Depends(database)) -> dict:
     """Its status and the standings so far, best first."""
@@ -74,11 +75,13 @@ def control(challenge_id: str, action: str, context: HubContext = Depends(hub),
         raise HTTPException(status_code=409, detail=f"the challenge is {current['status']}; "
                             f"{action} is for a challenge that is {' or '.join(allowed)}")
     book = ChallengeBook(conn)
+    at_unix_s = context.clock_unix_s()
     if action == "abort":
         book.abort(challenge_id)
-    elif action in ("pause", "resume"):
+    else:
+        book.control(challenge_id, action, at_unix_s)
+    if action in ("pause", "resume"):
         book.set_paused(challenge_id, action == "pause")
-    at_unix_s = context.clock_unix_s()
     for lane in book.lanes(challenge_id):
         _send(context, lane, commands.command(cmd, challenge=challenge_id, at_unix_s=at_unix_s))
     publish_standings(conn, context.link, challenge_id)

@@ -1,4 +1,6 @@
-"""Reading the class's record: the hub's health, the stations, the reps."""
+"""Reading the class's record: the hub's health (open to anyone: a load
+balancer or a script may ask if the hub is up), the stations and the reps
+(the API token or the coach's login: they carry athletes' names)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import sqlite3
 from fastapi import APIRouter, Depends, HTTPException, Query
 
 from station.hub.api.context import HubContext, database, hub
+from station.hub.web.auth import coach_or_token
 
 router = APIRouter(tags=["record"])
 MAX_LIMIT = 1000
@@ -23,7 +26,7 @@ def health(context: HubContext = Depends(hub)) -> dict:
             "time_unix_s": context.clock_unix_s()}
 
 
-@router.get("/stations")
+@router.get("/stations", dependencies=[Depends(coach_or_token)])
 def stations(conn: sqlite3.Connection = Depends(database)) -> dict:
     """Every station the hub has heard of, with its last status as it sent it."""
     counts = dict(conn.execute("SELECT site || '/' || station, count(*) FROM reps "
@@ -40,8 +43,10 @@ def stations(conn: sqlite3.Connection = Depends(database)) -> dict:
     return {"stations": out}
 
 
-@router.get("/reps")
+@router.get("/reps", dependencies=[Depends(coach_or_token)])
 def reps(station: str | None = None,
+         site: str | None = Query(None, description="only this site's stations (two bridged "
+                                  "gyms may both have a mat-1)"),
          after: str | None = Query(None, description="the `next` of the previous page"),
          limit: int = Query(100, ge=1, le=MAX_LIMIT),
          conn: sqlite3.Connection = Depends(database)) -> dict:
@@ -50,9 +55,10 @@ def reps(station: str | None = None,
     if after is not None and not after.isdigit():
         raise HTTPException(status_code=422, detail="after must be the next of an earlier page")
     where, args = ["id > ?"], [int(after or 0)]
-    if station is not None:
-        where.append("station = ?")
-        args.append(station)
+    for column, value in (("site", site), ("station", station)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            args.append(value)
     rows = conn.execute(f"SELECT * FROM reps WHERE {' AND '.join(where)} ORDER BY id LIMIT ?",
                         (*args, limit)).fetchall()
     page = [{**{key: row[key] for key in REP_FIELDS}, "index": row["rep_index"],

@@ -1,7 +1,8 @@
 """What the TV board shows, read from ``hub.db`` as one JSON-ready dict.
 
-During a class challenge: its name, its plan (for the countdown, which the
-browser runs on the hub's clock) and the standings. Between challenges: a
+During a class challenge: its name, its intervals on the wall clock as the
+stations run them, pauses and skips included (board_clock.py; the browser
+runs the countdown on them, on the hub's clock) and the standings. Between challenges: a
 tile per station from its last status, and today's bests.
 """
 
@@ -13,6 +14,7 @@ from datetime import datetime, time as day_time, timezone
 
 from station.challenge.definition import parse_definition
 from station.hub.challenges import ABORTED, FINISHED, ChallengeBook
+from station.hub.web.board_clock import timeline
 
 #: A finished challenge's final ranking stays on the TV this long after its
 #: planned end, for the room to read, unless another one starts.
@@ -33,15 +35,17 @@ def current_challenge(conn: sqlite3.Connection, now_unix_s: float) -> dict | Non
     if row is None:
         return None
     definition = parse_definition(json.loads(row["definition_json"]), "the hub's database")
-    plan = [[interval.kind, interval.duration_s] for interval, _ in definition.plan(1)]
-    end_unix_s = row["start_at_unix_s"] + sum(duration_s for _, duration_s in plan)
-    found = ChallengeBook(conn).get(row["id"], now_unix_s)
+    plan = [(interval.kind, interval.duration_s) for interval, _ in definition.plan(1)]
+    book = ChallengeBook(conn)
+    found = book.get(row["id"], now_unix_s)
+    clock = timeline(plan, row["start_at_unix_s"], book.controls(row["id"]))
+    end_unix_s = clock["intervals"][-1][3]  # its planned end, shifted by pauses and skips
     if found["status"] in (FINISHED, ABORTED) and now_unix_s > end_unix_s + FINISHED_SHOWN_S:
         return None
     return {"id": found["id"], "name": found["name"], "title": definition.title,
             "status": found["status"], "paused": found["paused"],
-            "start_at_unix_s": found["start_at_unix_s"], "plan": plan,
-            "standings": found["standings"]}
+            "start_at_unix_s": found["start_at_unix_s"], "timeline": clock["intervals"],
+            "paused_left": clock["paused"], "standings": found["standings"]}
 
 
 def station_tiles(conn: sqlite3.Connection) -> list[dict]:

@@ -25,6 +25,8 @@ MAX_LIMIT = 1000
 _AFTER = Query(None, description="the `next` of the previous page")
 _SINCE = Query(None, description="ISO 8601 time: only rows received or changed since then")
 _LIMIT = Query(100, ge=1, le=MAX_LIMIT)
+_SITE = Query(None, description="only this site's stations (two bridged gyms may both have "
+              "a mat-1)")
 
 
 def _since(text: str | None) -> str | None:
@@ -70,23 +72,24 @@ def athletes(conn: sqlite3.Connection = Depends(database)) -> dict:
 
 
 @router.get("/sessions")
-def sessions(station: str | None = None, after: str | None = _AFTER, limit: int = _LIMIT,
+def sessions(station: str | None = None, site: str | None = _SITE,
+             after: str | None = _AFTER, limit: int = _LIMIT,
              modified_since: str | None = _SINCE,
              conn: sqlite3.Connection = Depends(database)) -> dict:
     """Sessions as the stations sent them."""
     rows, next_ = _page(conn, "sessions", "t.site, t.station, t.session, t.started_at, "
                         "t.ended_at, t.mat_source, t.force_source, t.simulated", after, limit,
-                        _since(modified_since), *_station(station))
+                        _since(modified_since), *_station(site, station))
     return {"sessions": [{**_plain(row), "simulated": bool(row["simulated"])} for row in rows],
             "next": next_}
 
 
 @router.get("/sets")
-def sets(station: str | None = None, athlete: str | None = None, after: str | None = _AFTER,
-         limit: int = _LIMIT, modified_since: str | None = _SINCE,
+def sets(station: str | None = None, site: str | None = _SITE, athlete: str | None = None,
+         after: str | None = _AFTER, limit: int = _LIMIT, modified_since: str | None = _SINCE,
          conn: sqlite3.Connection = Depends(database)) -> dict:
     """Sets, each with its page's address (``/sets/ADDRESS``)."""
-    where, args = _station(station)
+    where, args = _station(site, station)
     if athlete is not None:
         where, args = f"{where} AND t.athlete = ?", (*args, athlete)
     rows, next_ = _page(conn, "sets", "t.site, t.station, t.session, t.set_index, t.athlete, "
@@ -98,11 +101,11 @@ def sets(station: str | None = None, athlete: str | None = None, after: str | No
 
 
 @router.get("/pull/reps")
-def reps(station: str | None = None, athlete: str | None = None, after: str | None = _AFTER,
-         limit: int = _LIMIT, modified_since: str | None = _SINCE,
+def reps(station: str | None = None, site: str | None = _SITE, athlete: str | None = None,
+         after: str | None = _AFTER, limit: int = _LIMIT, modified_since: str | None = _SINCE,
          conn: sqlite3.Connection = Depends(database)) -> dict:
     """Reps with their landing metrics, in the order the hub stored them."""
-    where, args = _station(station)
+    where, args = _station(site, station)
     if athlete is not None:
         where, args = f"{where} AND t.athlete = ?", (*args, athlete)
     rows, next_ = _page(conn, "reps", "t.site, t.station, t.session, t.set_index, "
@@ -114,8 +117,11 @@ def reps(station: str | None = None, athlete: str | None = None, after: str | No
             "next": next_}
 
 
-def _station(station: str | None) -> tuple[str, tuple]:
-    return ("t.station = ?", (station,)) if station is not None else ("1", ())
+def _station(site: str | None, station: str | None) -> tuple[str, tuple]:
+    clauses = [(f"t.{column} = ?", value) for column, value in (("site", site),
+                                                                 ("station", station))
+               if value is not None]
+    return " AND ".join(c for c, _ in clauses) or "1", tuple(v for _, v in clauses)
 
 
 def _plain(row: sqlite3.Row) -> dict:

@@ -76,8 +76,12 @@
     tick();
   }
 
-  // Where the plan is at the hub's time: the get-ready countdown before the
-  // start, then each interval's time left.
+  function intervalName(kind, round) { return kind === "work" ? "Work · round " + round : "Rest"; }
+
+  // Where the challenge is at the hub's time: the get-ready countdown before
+  // the start, then each interval's time left, on the intervals as the
+  // stations run them (the hub shifts them by every pause and skip); while
+  // paused, the time left stands still.
   function tick() {
     const c = state.challenge;
     if (!c) return;
@@ -85,17 +89,17 @@
     const now = hubNowS();
     if (c.status === "finished" || c.status === "aborted") {
       phase = c.status === "finished" ? "Final ranking" : "Stopped";
+    } else if (c.paused_left) {
+      const [kind, round] = c.timeline[c.paused_left.index];
+      phase = "Paused · " + intervalName(kind, round); left = c.paused_left.left_s;
     } else if (c.paused) {
       phase = "Paused";
     } else if (now < c.start_at_unix_s) {
       phase = "Get ready"; left = c.start_at_unix_s - now;
     } else {
-      let t = c.start_at_unix_s, round = 0;
       phase = "Last results";
-      for (const [kind, duration] of c.plan) {
-        if (kind === "work") round += 1;
-        if (now < t + duration) { phase = kind === "work" ? "Work · round " + round : "Rest"; left = t + duration - now; break; }
-        t += duration;
+      for (const [kind, round, start, end] of c.timeline) {
+        if (now < end) { phase = intervalName(kind, round); left = end - now; break; }
       }
     }
     $("phase").textContent = phase;
