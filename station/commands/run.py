@@ -223,6 +223,8 @@ def run_kiosk(source, config, args, stop: threading.Event, config_problem: str |
     attach(app, config, log, loop.latency_s, chosen_challenge)
     from station.kiosk.usb.mode import attach as attach_usb
     usb = attach_usb(app, config, data_dir_for(args, config))
+    from station.kiosk.calibration.mode import attach as attach_calibration
+    attach_calibration(app, config, source, data_dir_for(args, config))
     health = kiosk_health(app, config, args)
     commands = kiosk_hub(link, log, app)
     app.set_link = kiosk_set_link(config, log, link)

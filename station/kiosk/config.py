@@ -19,6 +19,9 @@ class KioskConfig:
     colour, for rooms too loud to hear a cue. ``select_pin``, ``next_pin``,
     ``back_pin``: BCM numbers of the three buttons (-1: no such button);
     ``buttons_active_low``: a press connects the pin to ground.
+    ``back_hold_s``: BACK (a button, or Backspace) held this long goes back
+    to the attract screen from anywhere. ``calibrate_hold_s``: SELECT and
+    NEXT held together this long open the load cells' calibration.
     """
 
     exit_keys: str = "ctrl+shift+q"
@@ -27,6 +30,8 @@ class KioskConfig:
     next_pin: int = 6
     back_pin: int = 13
     buttons_active_low: bool = True
+    back_hold_s: float = 2.0
+    calibrate_hold_s: float = 3.0
 
     def __post_init__(self) -> None:
         _need(isinstance(self.exit_keys, str) and _valid_combo(self.exit_keys),
@@ -42,6 +47,10 @@ class KioskConfig:
                 _need(pin not in pins, f"{key} uses pin {pin}, which another button uses already")
                 pins.append(pin)
         _need(isinstance(self.buttons_active_low, bool), "buttons_active_low must be true or false")
+        for key in ("back_hold_s", "calibrate_hold_s"):
+            hold_s = getattr(self, key)
+            _need(isinstance(hold_s, (int, float)) and not isinstance(hold_s, bool) and 0.5 <= hold_s <= 10,
+                  f"{key} must be a time in seconds from 0.5 to 10, not {hold_s!r}")
 
     @property
     def exit_combo(self) -> tuple[frozenset[str], str]:

@@ -40,6 +40,19 @@ MAX_MASS_KG = 200.0
 #: heavy zero this close to the first is the same plate, said to be empty.
 SAME_ZERO_N = 10.0
 
+#: Where each placement puts the mass, as fractions of the plate's width
+#: (from the left) and depth (from the front): a 20 kg weight plate, 450 mm
+#: across, pushed into a corner of a 0.6 x 0.9 m plate sits 225 mm in from
+#: both edges. The screens draw the places there.
+_INSET_X, _INSET_Y = 0.225 / 0.6, 0.225 / 0.9
+SPOTS = {
+    CENTRE: (0.5, 0.5),
+    "front-left": (_INSET_X, _INSET_Y),
+    "front-right": (1 - _INSET_X, _INSET_Y),
+    "back-left": (_INSET_X, 1 - _INSET_Y),
+    "back-right": (1 - _INSET_X, 1 - _INSET_Y),
+}
+
 MASS = "mass"
 EMPTY = "empty"
 DONE = "done"
