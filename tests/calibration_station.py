@@ -119,11 +119,15 @@ class CalibrationStation:
         self.run_until(lambda: self.control.stage not in ("reading", "saving"), "the reading")
 
     def follow_steps(self, mass_kg: float, loads: dict | None = None) -> None:
-        """Do what each step asks until none is left: clear the plate, or put
-        the mass where it says (``loads`` overrides a step's (mass, sway))."""
+        """From a step (or a problem, to weigh again), do what each step asks
+        until none is left or a reading has a problem: clear the plate, or
+        put the mass where it says (``loads`` overrides a step's (mass, sway))."""
         loads = loads or {}
-        while self.control.stage in ("step", "problem"):
+        assert self.control.stage in ("step", "problem")
+        while True:
             step = self.control.steps.step
             mass, sway = loads.get(step, (0.0 if step == EMPTY else mass_kg, 0.0))
             self.place(mass, "centre" if step == EMPTY else step, sway)
             self.weigh()
+            if self.control.stage != "step":
+                return

@@ -291,7 +291,8 @@ class KioskApp:
             return self.challenge.render(page, now_s, fonts, targets)
         if shown is Screen.ATTRACT:
             return attract.render(page, self.flow.athlete_name, animation_s(now_s), fonts, targets,
-                                  history=self.flow.has_history, moving=moving)
+                                  history=self.flow.has_history, moving=moving,
+                                  back_hold_s=self.kiosk.back_hold_s)
         if shown is Screen.WEIGH_IN:
             return weigh_in.render(page, board, now_s, fonts, moving=moving)
         if shown is Screen.SUMMARY:

@@ -206,12 +206,10 @@ class CalibrationSteps:
         if fit.agrees:
             self.result = fit.calibration
             return
-        worst = int(np.argmax(np.abs(fit.errors_n)))
+        # Five placements for four gains leave one degree of freedom: least
+        # squares spreads a bad placement's error over all of them, so which
+        # one was bad cannot be said, only that they disagree.
         self.failure = Problem(DISAGREE, (
-            f"The placements disagree by up to {fit.worst_error_n:.1f} N ({_where(PLACEMENTS[worst])}), "
-            f"more than {MAX_PLACEMENT_ERROR * 100:g} % of the mass: check that the plate rests on its "
-            "four cells alone and touches nothing else, then calibrate again; nothing was saved."))
-
-
-def _where(placement: str) -> str:
-    return "in the centre" if placement == CENTRE else f"on the {placement} corner"
+            f"The placements disagree by up to {fit.worst_error_n:.1f} N, more than "
+            f"{MAX_PLACEMENT_ERROR * 100:g} % of the mass: check that the plate rests on its four cells "
+            "alone and touches nothing else, then calibrate again; nothing was saved."))
