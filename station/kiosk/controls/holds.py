@@ -38,23 +38,22 @@ class KeyHolds:
                 self._down_s.setdefault(event.key, now_s)
             elif event.type == pygame.KEYUP:
                 self._down_s.pop(event.key, None)
+                # Let go: the next hold may fire again, even if pressed in this same frame.
+                self._fired.discard(Action.HOME if event.key in _BACK_KEYS else Action.CALIBRATE)
             elif event.type == pygame.WINDOWFOCUSLOST:
                 self._down_s.clear()  # the window will not hear these keys go up
+                self._fired.clear()
         back_s = self._held_s(_BACK_KEYS, now_s)
         chord_s = min(self._held_s(_SELECT_KEYS, now_s), self._held_s(_NEXT_KEYS, now_s))
-        made = [action for action, held_s, hold_s in ((Action.HOME, back_s, self.back_hold_s),
+        return [action for action, held_s, hold_s in ((Action.HOME, back_s, self.back_hold_s),
                                                       (Action.CALIBRATE, chord_s, self.calibrate_hold_s))
                 if self._fires(action, held_s, hold_s)]
-        return made
 
     def _held_s(self, keys: frozenset, now_s: float) -> float:
         """How long the longest-held of ``keys`` has been down; -1 when none is."""
         return max((now_s - down_s for key, down_s in self._down_s.items() if key in keys), default=-1.0)
 
     def _fires(self, action: Action, held_s: float, hold_s: float) -> bool:
-        if held_s < 0:
-            self._fired.discard(action)   # let go: the next hold may fire again
-            return False
         if held_s < hold_s or action in self._fired:
             return False
         self._fired.add(action)
