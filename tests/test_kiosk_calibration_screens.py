@@ -18,11 +18,12 @@ import pygame
 import pytest
 
 from station.kiosk.calibration.mode import done_lines, placement_line
-from station.kiosk.calibration.screens import EMPTY, CalibrationView, render
+from station.kiosk.calibration.screens import CalibrationView, render
 from station.kiosk.controls.actions import Action
 from station.kiosk.draw.text import TextCache
 from station.sources.loadcell.calibration import GainFit
 from station.sources.loadcell.emulator import EMULATED_CALIBRATION
+from station.sources.loadcell.steps import EMPTY
 
 SIZES = [(800, 480), (1280, 720), (1920, 1080)]
 ROWS = ["Weigh again", "Stop"]

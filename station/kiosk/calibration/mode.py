@@ -18,7 +18,7 @@ from pathlib import Path
 import pygame
 
 from station.kiosk.calibration.control import CalibrationControl
-from station.kiosk.calibration.screens import EMPTY as EMPTY_PLATE, CalibrationView, render
+from station.kiosk.calibration.screens import CalibrationView, render
 from station.kiosk.controls.actions import Action
 from station.kiosk.draw.text import TextCache
 from station.sources.loadcell.calibration import (
@@ -144,23 +144,22 @@ class CalibrationMode:
     def _weighing_view(self, now_s: float) -> CalibrationView:
         control, steps = self.control, self.control.steps
         step = steps.step
-        place = EMPTY_PLATE if step == EMPTY else step
         weighed = tuple(steps.plan[1:steps.readings_done])
         subtitle = f"Step {steps.readings_done + 2} of {len(steps.plan) + 1}"
         rows = [label for _, label in control.rows()]
         if control.stage == "reading":
             return CalibrationView(_step_name(step).upper(), subtitle, [
                 f"Reading the plate for {READING_S:g} s: hands off, nobody on it."],
-                place=place, weighed=weighed, progress=control.progress(now_s))
+                place=step, weighed=weighed, progress=control.progress(now_s))
         if control.stage == "problem":
             problem = control.problems[0]
             title = "THE PLATE MOVED" if problem.kind == MOVED and step == EMPTY else \
                 TITLES.get(problem.kind, "TRY AGAIN")
             return CalibrationView(title, subtitle, [problem.message], rows, control.highlighted,
-                                   self.hint, place=place, weighed=weighed)
+                                   self.hint, place=step, weighed=weighed)
         return CalibrationView(_step_name(step).upper(), subtitle, [
             steps.prompt(), f"Then SELECT: the plate is read for {READING_S:g} s."],
-            rows, control.highlighted, self.hint, place=place, weighed=weighed)
+            rows, control.highlighted, self.hint, place=step, weighed=weighed)
 
     def shot_name(self) -> str:
         """What a screenshot of this frame shows, for its file name."""

@@ -19,7 +19,7 @@ import pygame
 
 from station.kiosk.draw.layout import BACKGROUND, DIM, LABEL, PROMPT, RATING_COLOURS, TEXT, TILE, Page
 from station.kiosk.draw.text import TextCache
-from station.sources.loadcell.steps import SPOTS
+from station.sources.loadcell.steps import EMPTY, SPOTS
 
 ROW_PCT = 10
 GAP_PCT = 1.5
@@ -32,7 +32,6 @@ PLATE_HEIGHT_PCT = 58
 #: readable by a coach standing at the plate.
 MIN_CAP_PCT = 2.6
 DONE_COLOUR = RATING_COLOURS["soft"]
-EMPTY = "empty"
 
 
 @dataclass
