@@ -187,3 +187,32 @@ def test_home_during_a_roster_import_lets_it_end_unseen(kiosk, tmp_path):
     task.finish(value=SimpleNamespace(imported=[1], problems=[]))
     kiosk.frame(4.0)
     assert kiosk.usb.control.stage is None and not kiosk.usb.showing
+
+
+# --- A class challenge ----------------------------------------------------------
+
+def with_challenge(app):
+    from station.analysis.rules import TimingRules
+    from station.challenge.definition import load_challenge
+    from station.kiosk.challenge.control import ChallengeControl
+    from station.kiosk.challenge.mode import ChallengeMode
+    control = ChallengeControl(lambda: list(ROSTER), TimingRules())
+    app.challenge = ChallengeMode(control, (load_challenge("tabata"), ["Ada"]))
+    return control
+
+
+def test_calibrate_is_ignored_while_a_class_challenge_counts_down_or_runs(kiosk):
+    calibration, challenge = with_calibration(kiosk), with_challenge(kiosk)
+    kiosk.frame(0.0)
+    assert challenge.stage == "ready"
+    press(kiosk, 1.0, Action.CALIBRATE)
+    assert not calibration.showing and challenge.stage == "ready"
+
+
+def test_home_ends_a_class_challenge_and_the_attract_screen_is_back(kiosk):
+    challenge = with_challenge(kiosk)
+    kiosk.frame(0.0)
+    kiosk.frame(20.0)
+    assert challenge.stage == "running"
+    press(kiosk, 21.0, Action.HOME)
+    assert challenge.stage == "off" and kiosk.flow.screen is Screen.ATTRACT

@@ -55,10 +55,9 @@ WAITING_STAGES = ("confirm", "unavailable", "mass", "step", "problem", "done", "
 
 @dataclass
 class Reading:
-    """The samples of one reading: from ``from_s`` for READING_S."""
+    """The raw counts of one reading: the samples from ``from_s`` for READING_S."""
 
     from_s: float
-    times_s: list
     counts: list
     complete: bool = False
 
@@ -160,7 +159,6 @@ class CalibrationControl:
             return
         inside = (times_s >= reading.from_s) & (times_s < reading.until_s)
         if inside.any():
-            reading.times_s.append(times_s[inside])
             reading.counts.append(counts[inside])
         reading.complete = bool(times_s[-1] >= reading.until_s)
 
@@ -193,7 +191,7 @@ class CalibrationControl:
             self.steps.choose_mass(self.mass_kg)
             self._to("step", now_s)
         elif what == "weigh":
-            self.reading = Reading(now_s, [], [])
+            self.reading = Reading(now_s, [])
             self._to("reading", now_s)
         elif what == "again":
             self.steps = CalibrationSteps(self.steps.previous, self.mass_kg)
