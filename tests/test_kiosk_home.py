@@ -162,7 +162,7 @@ def test_home_mid_export_cancels_it_and_a_banner_says_when_to_take_the_stick(kio
     job.finish()
     kiosk.frame(4.0)
     said = dict(kiosk.board.shown_banners)["usb"]
-    assert said == "Export cancelled: nothing was left on the USB stick. You can take it out now."
+    assert said == "Export cancelled. You can take the USB stick out now."
     assert not kiosk.usb.showing
     mounts.pull()
     kiosk.frame(6.0)

@@ -269,9 +269,11 @@ class KioskApp:
                 self._redraws = {name: part[1] for name, part in moving.items() if isinstance(part, tuple)}
                 self._moving = {name: (part[0] if isinstance(part, tuple) else part).move(area.topleft)
                                 for name, part in moving.items()}
-            challenge = self.challenge is not None and self.challenge.active
+            # The challenge's clock and the calibration's steps must stay readable.
+            over = (self.challenge is not None and self.challenge.active) or \
+                (self.calibration is not None and self.calibration.showing)
             if self.kiosk.flash and now_s < self._flash_until_s and self.board.rating is not None \
-                    and not challenge:  # the challenge's clock must stay readable
+                    and not over:
                 surface.fill(RATING_COLOURS[self.board.rating])
         finally:
             surface.set_clip(None)

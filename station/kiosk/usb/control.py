@@ -277,10 +277,11 @@ def cancel_outcome(job) -> Outcome:
     elif job.error is not None:
         said = job.error
     else:
-        said = "Export cancelled: nothing was left on the USB stick."
+        # Not "nothing was left": a cancel as the export completes can leave it whole.
+        said = "Export cancelled."
     if job.unmount_problem is not None:
         return Outcome("EXPORT CANCELLED", [f"{said} {job.unmount_problem}"], ok=False)
-    return Outcome("EXPORT CANCELLED", [f"{said} You can take it out now."])
+    return Outcome("EXPORT CANCELLED", [f"{said} You can take the USB stick out now."])
 
 
 def import_outcome(task: Task) -> Outcome:
