@@ -50,9 +50,13 @@ RANGES: dict[tuple[str, str], Range] = {
     ("force", "force_wait_s"): Range(0.01, 60.0, "how long timing waits for force"),
     ("plate", "width_m"): Range(0.1, 3.0, "the size of a plate"),
     ("plate", "depth_m"): Range(0.1, 3.0, "the size of a plate"),
+    ("plate", "calibration_mass_kg"): Range(5.0, 200.0, "lighter is lost in floor vibration; "
+                                                        "heavier can overload one cell"),
     ("kiosk", "select_pin"): Range(-1, 27, "a BCM GPIO number, or -1 for none"),
     ("kiosk", "next_pin"): Range(-1, 27, "a BCM GPIO number, or -1 for none"),
     ("kiosk", "back_pin"): Range(-1, 27, "a BCM GPIO number, or -1 for none"),
+    ("kiosk", "back_hold_s"): Range(0.5, 10.0, "shorter is a press; longer, nobody holds on"),
+    ("kiosk", "calibrate_hold_s"): Range(0.5, 10.0, "shorter is a press; longer, nobody holds on"),
     ("sound", "volume"): Range(0.0, 1.0, "silent to full"),
     ("force", "edge_floor_n"): Range(0.1, 100.0, "a few newtons above an unloaded plate"),
     ("force", "noise_middle_share"): Range(0.1, 1.0, "a share of the flight"),

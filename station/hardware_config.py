@@ -113,16 +113,21 @@ class FrontEndConfig:
 
 @dataclass(frozen=True)
 class PlateConfig:
-    """The plate's size: the distance between the load cells' centres."""
+    """The plate's size: the distance between the load cells' centres; and
+    the known mass the kiosk's calibration offers first (kg)."""
 
     width_m: float = 0.6
     depth_m: float = 0.9
+    calibration_mass_kg: float = 20.0
 
     def __post_init__(self) -> None:
         for key in ("width_m", "depth_m"):
             value = getattr(self, key)
             _need(isinstance(value, (int, float)) and not isinstance(value, bool) and 0.1 <= value <= 3,
                   f"{key} must be a length in metres from 0.1 to 3, not {value!r}")
+        mass = self.calibration_mass_kg
+        _need(isinstance(mass, (int, float)) and not isinstance(mass, bool) and 5 <= mass <= 200,
+              f"calibration_mass_kg must be a mass in kg from 5 to 200, not {mass!r}")
 
     @classmethod
     def from_table(cls, table: dict) -> "PlateConfig":

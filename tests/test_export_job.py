@@ -129,3 +129,50 @@ def test_the_command_names_what_to_export(tmp_path):
     tail = command[command.index("export"):]
     assert tail == ["export", "--to", str(tmp_path / "S"), "--data-dir", str(tmp_path), "--progress",
                     "--since", "2026-11-01T08:00:00", "--athlete", "Anna"]
+
+
+def unmount_after_the_child(job, unmounted):
+    """An unmount that notes whether the export's child had ended when it ran."""
+    def unmount(stick):
+        unmounted.append(job._child is None or job._child.poll() is not None)
+    return unmount
+
+
+def test_a_cancel_mid_export_leaves_nothing_on_the_stick_then_unmounts_it(tmp_path):
+    data = data_dir_with(tmp_path, sessions=30)
+    stick = stick_at(tmp_path / "stick")
+    unmounted = []
+    job = ExportJob(data, stick)
+    job._unmount = unmount_after_the_child(job, unmounted)
+    job.start()
+    while job.progress[0] < 2 and not job.done:
+        time.sleep(0.001)
+    job.cancel()
+    assert job.wait(60)
+    assert job.cancelled and job.result is None and job.error is None
+    assert list(stick.mount_point.rglob("*")) == [], "every file and the folder taken back"
+    assert unmounted == [True], "unmounted once, after the child had ended"
+    with sqlite3.connect(data / "station.db") as conn:
+        assert conn.execute("SELECT COUNT(*) FROM exports").fetchone()[0] == 0
+
+
+def test_a_cancel_before_the_child_starts_writes_nothing_and_still_unmounts(tmp_path):
+    data = data_dir_with(tmp_path)
+    stick = stick_at(tmp_path / "stick")
+    unmounted = []
+    job = ExportJob(data, stick)
+    job._unmount = unmount_after_the_child(job, unmounted)
+    job.cancel()
+    job.start()
+    assert job.wait(60)
+    assert job.result is None and job.error is None and job.cancelled
+    assert list(stick.mount_point.iterdir()) == [] and unmounted == [True]
+
+
+def test_a_cancel_after_the_export_finished_keeps_it_whole(tmp_path):
+    data = data_dir_with(tmp_path)
+    stick = stick_at(tmp_path / "stick")
+    job = ExportJob(data, stick, unmount_stick=lambda s: None).start()
+    assert job.wait(60)
+    job.cancel()
+    assert job.result is not None and (job.result.folder / "summary.json").is_file()

@@ -261,3 +261,36 @@ def test_the_history_lists_only_a_roster_athletes_own_challenges(log):
     assert (row["challenge"], row["place"], row["valid"], row["per round"], row["ended"]) == \
         ("Class relay", "1 of 1", "4", "4", "stopped early")
     assert challenge_rows(conn, "Bob") == [] and challenge_rows(conn, "Nobody") == []
+
+
+def test_back_held_ends_a_running_challenge_as_back_then_select_does_and_closes_it(log):
+    ids = {a.name: a.id for a in log.roster()}
+    log.athlete_id = ids["Cy"]
+    from station.kiosk.challenge.mode import LogAthlete
+    control = control_for(log)
+    mode = ChallengeMode(control, (load_challenge("relay"), ["Ann", "Bob"]), LogAthlete(log))
+    mode.take([], 0.0, Screen.ATTRACT, {})
+    mode.take([], GET_READY_S + 1.0, Screen.ATTRACT, {})
+    control.on_event(rep_landing_at(GET_READY_S + 2.0))
+    assert mode.running
+    mode.home(GET_READY_S + 5.0)
+    assert control.stage == "off" and not mode.active and not mode.running
+    [entry] = athlete_history(log.session.conn, ids["Ann"])
+    assert (entry.name, entry.valid, entry.ended_by) == ("relay", 1, "aborted")
+    assert log.athlete_id == ids["Cy"], "the kiosk's own pick is back"
+
+
+@pytest.mark.parametrize("stage", ["choose", "class", "ready"])
+def test_back_held_closes_the_lists_and_the_countdown_without_keeping_anything(log, stage):
+    control = control_for(log)
+    control.open(0.0)
+    if stage == "class":
+        act(control, 0.0, SELECT)
+    elif stage == "ready":
+        control.start_with(load_challenge("tabata"), ["Ann"], 0.0)
+    assert control.stage == stage
+    control.home(1.0)
+    assert control.stage == "off"
+    act(control, GET_READY_S + 5.0)
+    assert control.stage == "off"
+    assert log.session.conn.execute("SELECT COUNT(*) FROM challenges").fetchone()[0] == 0

@@ -38,7 +38,8 @@ def test_without_load_cells_there_is_no_calibration_to_need(tmp_path):
 
 def test_load_cells_never_calibrated_are_said_to_need_it(tmp_path):
     problem = calibration_problem("frontend", tmp_path)
-    assert problem.startswith("The load cells are not calibrated: run `station calibrate`")
+    assert problem.startswith("The load cells are not calibrated: hold SELECT and NEXT together "
+                              "to calibrate them;")
 
 
 def test_calibrated_load_cells_need_nothing(tmp_path):

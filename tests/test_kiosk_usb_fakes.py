@@ -42,7 +42,7 @@ class Work:
         self.value, self.error, self.result = value, None, None
         self.progress = (0, 0)
         self.unmount_problem = None
-        self.stopped = False
+        self.stopped = self.cancelled = False
 
     def finish(self, value=None, error=None, result=None, unmount_problem=None):
         self.value = value if value is not None else self.value
@@ -51,6 +51,9 @@ class Work:
 
     def stop(self):
         self.stopped = True
+
+    def cancel(self):
+        self.cancelled = True
 
 
 class Recorder:

@@ -220,6 +220,8 @@ def run_kiosk(source, config, options: RunOptions, stop: threading.Event, config
     attach(app, config, log, loop.latency_s, chosen_challenge)
     from station.kiosk.usb.mode import attach as attach_usb
     usb = attach_usb(app, config, options.data_dir)
+    from station.kiosk.calibration.mode import attach as attach_calibration
+    attach_calibration(app, config, source, options.data_dir)
     health = kiosk_health(app, config, options)
     commands = kiosk_hub(link, log, app)
     app.set_link = kiosk_set_link(config, log, link)

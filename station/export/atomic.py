@@ -120,19 +120,21 @@ class StickWriter:
     def write_chunks(self, path: Path, chunks: Iterable[bytes]) -> int:
         """Write ``chunks`` as the file ``path``, durably; the number of bytes."""
         partial = path.with_name(path.name + PARTIAL_SUFFIX)
+        # Each name is noted before it can exist, so an export stopped between
+        # any two steps (a cancel is a SIGTERM) still takes it back.
+        self._made.append(partial)
         try:
             fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         except OSError as error:
             raise stick_error(error) from None
-        self._made.append(partial)
         try:
             try:
                 size = sum(self._write_all(fd, chunk) for chunk in chunks)
                 os.fsync(fd)
             finally:
                 os.close(fd)
+            self._made.append(path)
             os.replace(partial, path)
-            self._made[-1] = path
             self._unsynced[path.parent] = None
         except OSError as error:
             _remove_quietly(partial)

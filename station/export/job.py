@@ -6,6 +6,12 @@ threads of one process. So the export is ``station export --progress`` in a
 child process; a small reader thread turns its JSON lines into ``progress``,
 ``result`` or ``error``, then unmounts the stick, and the loop only reads
 those attributes. A child that crashes is a plain sentence, never a hang.
+
+``cancel`` (BACK held at the kiosk) sends the child SIGTERM: it takes back
+every file it wrote (``station export --progress`` stops on SIGTERM as on a
+stick error), and only once it has ended is the stick unmounted, as after
+any export: no incomplete file under a final name, never an unmount under
+way while a file is written, and an unmount is always let finish.
 """
 
 from __future__ import annotations
@@ -84,9 +90,12 @@ class ExportJob:
         self.error: str | None = None
         self.unmount_problem: str | None = None
         self.progress: tuple[int, int] = (0, 0)
+        #: ``cancel`` was called: the export stops unless it had finished.
+        self.cancelled = False
         self.command = command or export_command(Path(data_dir), stick, since, athlete)
         self._unmount = unmount_stick
         self._child: subprocess.Popen | None = None
+        self._child_lock = threading.Lock()   # a cancel and the child's start, one at a time
         self._finished = threading.Event()
         self._thread = threading.Thread(target=self._work, name="export", daemon=True)
 
@@ -113,6 +122,14 @@ class ExportJob:
         if child is not None and child.poll() is None:
             child.terminate()
 
+    def cancel(self) -> None:
+        """Stop the export: the child takes back what it wrote and ends,
+        then the stick is unmounted; ``done`` says when. An export that had
+        finished already (``result``) stays on the stick, whole."""
+        with self._child_lock:
+            self.cancelled = True
+            self.stop()
+
     def _work(self) -> None:
         try:
             self._run_child()
@@ -130,13 +147,16 @@ class ExportJob:
         # stderr to a file, not a pipe: a chatty child can never fill a pipe
         # nobody reads and hang.
         with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as stderr:
-            self._child = subprocess.Popen(self.command, stdout=subprocess.PIPE, stderr=stderr,
-                                           stdin=subprocess.DEVNULL, text=True, env=env)
+            with self._child_lock:
+                self._child = subprocess.Popen(self.command, stdout=subprocess.PIPE, stderr=stderr,
+                                               stdin=subprocess.DEVNULL, text=True, env=env)
+                if self.cancelled:
+                    self._child.terminate()
             with self._child.stdout as lines:
                 for line in lines:
                     self._take(line)
             code = self._child.wait()
-            if self.result is None and self.error is None:
+            if self.result is None and self.error is None and not self.cancelled:
                 stderr.seek(0)
                 log.error("the export child ended with code %s without a result: %s", code,
                           stderr.read()[-STDERR_TAIL_CHARS:])

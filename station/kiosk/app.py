@@ -9,8 +9,15 @@ A frame draws and presents only what changed: the whole screen when what it
 shows apart from its moving parts changed (the board, the flow, a highlight,
 a flash), else only the boxes of the moving parts that moved (the force
 trace, the attract screen's figure and steps, the weigh-in ring), and nothing
-at all when nothing did. The USB stick's and the class challenge's screens
-are drawn whole every frame.
+at all when nothing did. The USB stick's, the class challenge's and the
+calibration's screens are drawn whole every frame.
+
+Two held gestures act on the whole kiosk: HOME (BACK held) closes whatever
+shows over the athlete's screens (a list, a stick's screen, a class
+challenge, a calibration; an export under way is cancelled) and goes back
+to the attract screen, or to the live screens if someone is on the mat;
+CALIBRATE (SELECT and NEXT held) opens the calibration, except while a class
+challenge counts down or runs.
 """
 
 from __future__ import annotations
@@ -26,6 +33,8 @@ from station.analysis.events import Event
 from station.errors import UserError
 from station.fonts.files import find_fonts
 from station.kiosk.config import KioskConfig
+from station.kiosk.controls.actions import Action
+from station.kiosk.controls.holds import KeyHolds
 from station.kiosk.controls.input import KeyMap
 from station.kiosk.draw.figure import figure_rect, pose_at, step_at
 from station.kiosk.draw.layout import RATING_COLOURS
@@ -89,6 +98,7 @@ class KioskApp:
         self.kiosk = kiosk
         self.flow = Flow(roster, on_pick, history)
         self.keys = KeyMap(kiosk.exit_combo, screen.fullscreen, screen.size)
+        self.holds = KeyHolds(kiosk.back_hold_s, kiosk.calibrate_hold_s)
         self.buttons = buttons
         self.cues = cues
         self.fonts = TextCache(find_fonts(kiosk.fonts))
@@ -116,6 +126,8 @@ class KioskApp:
         self.usb = None
         #: Tap-in from a tag reader (station.kiosk.tap.mode.attach), or None.
         self.tap = None
+        #: Calibrating the load cells (station.kiosk.calibration.mode.attach), or None.
+        self.calibration = None
 
     def on_event(self, event: Event) -> None:
         """Hand one pipeline event to the board and the cues."""
@@ -130,11 +142,15 @@ class KioskApp:
         events = self.screen.events()
         if any(event.type in _REDRAW_EVENTS for event in events):
             self._still = None
-        actions = self.keys.actions(events)
+        actions = self.keys.actions(events) + self.holds.take(events, now_s)
         if self.buttons is not None:
             actions += self.buttons.take()
+        actions = self._gestures(actions, now_s)
+        calibrating = self.calibration is not None and self.calibration.showing
+        if self.calibration is not None:
+            actions = self.calibration.take(actions, now_s, self._targets)
         if self.usb is not None:
-            busy = self.challenge is not None and self.challenge.active
+            busy = calibrating or (self.challenge is not None and self.challenge.active)
             actions = self.usb.take(actions, now_s, self.flow.screen, busy, self._targets)
         if self.tap is not None:
             actions = self.tap.take(actions, now_s, self._targets)
@@ -148,7 +164,9 @@ class KioskApp:
             self.screen.show(rects)
             if self.frame_stats is not None:
                 self.frame_stats.row(drawn - began, time.perf_counter() - drawn)
-        if self.shots is not None and self.usb is not None and self.usb.showing:
+        if self.shots is not None and self.calibration is not None and self.calibration.showing:
+            self.shots.take(self.screen.surface, self.calibration.shot_name())
+        elif self.shots is not None and self.usb is not None and self.usb.showing:
             self.shots.take(self.screen.surface, self.usb.shot_name())
         elif self.shots is not None and self.tap is not None and self.tap.showing:
             self.shots.take(self.screen.surface, "new-tag")
@@ -157,6 +175,30 @@ class KioskApp:
             self.shots.take(self.screen.surface, self.challenge.shot_name(now_s) if challenge
                             else shot_name(shown, self.board))
         return not self.flow.exit_asked
+
+    def _gestures(self, actions: list, now_s: float) -> list:
+        """Act on HOME and CALIBRATE; the other actions, for the screens."""
+        if Action.HOME in actions:
+            if self.calibration is not None:
+                self.calibration.cancel()
+            if self.usb is not None:
+                self.usb.home(now_s)
+            self._close_screens(now_s)
+        running = self.challenge is not None and self.challenge.running
+        if Action.CALIBRATE in actions and self.calibration is not None and not running:
+            self._close_screens(now_s)
+            self.calibration.open(now_s)
+        return [action for action in actions if action not in (Action.HOME, Action.CALIBRATE)]
+
+    def _close_screens(self, now_s: float) -> None:
+        """Close what shows over the athlete's screens: the picker, a
+        history, a summary, New tag, a class challenge (one running only
+        comes here on HOME: CALIBRATE leaves it alone)."""
+        self.flow.home(self.board)
+        if self.tap is not None:
+            self.tap.home()
+        if self.challenge is not None:
+            self.challenge.home(now_s)
 
     def _draw_changes(self, shown: Screen, now_s: float) -> list[pygame.Rect] | None:
         """Draw what changed since the last frame: None when the whole screen was
@@ -188,6 +230,8 @@ class KioskApp:
     def _still_key(self, shown: Screen, now_s: float) -> tuple | None:
         """All a frame shows apart from its moving parts; None for a screen drawn whole every frame."""
         if (self.usb is not None and self.usb.showing) or (self.challenge is not None and self.challenge.active):
+            return None
+        if self.calibration is not None and self.calibration.showing:
             return None
         if self.kiosk.flash and now_s < self._flash_until_s:
             return None   # the flash covers the moving parts too
@@ -226,9 +270,11 @@ class KioskApp:
                 self._redraws = {name: part[1] for name, part in moving.items() if isinstance(part, tuple)}
                 self._moving = {name: (part[0] if isinstance(part, tuple) else part).move(area.topleft)
                                 for name, part in moving.items()}
-            challenge = self.challenge is not None and self.challenge.active
+            # The challenge's clock and the calibration's steps must stay readable.
+            over = (self.challenge is not None and self.challenge.active) or \
+                (self.calibration is not None and self.calibration.showing)
             if self.kiosk.flash and now_s < self._flash_until_s and self.board.rating is not None \
-                    and not challenge:  # the challenge's clock must stay readable
+                    and not over:
                 surface.fill(RATING_COLOURS[self.board.rating])
         finally:
             surface.set_clip(None)
@@ -238,6 +284,8 @@ class KioskApp:
     def _render(self, shown: Screen, page: pygame.Surface, now_s: float, targets: dict,
                 moving: dict) -> list[pygame.Rect]:
         board, fonts = self.board, self.fonts
+        if self.calibration is not None and self.calibration.showing:
+            return self.calibration.render(page, now_s, fonts, targets)
         if self.usb is not None and self.usb.showing:
             return self.usb.render(page, fonts, targets)
         if self.tap is not None and self.tap.showing:
@@ -246,7 +294,8 @@ class KioskApp:
             return self.challenge.render(page, now_s, fonts, targets)
         if shown is Screen.ATTRACT:
             return attract.render(page, self.flow.athlete_name, animation_s(now_s), fonts, targets,
-                                  history=self.flow.has_history, moving=moving)
+                                  history=self.flow.has_history, moving=moving,
+                                  back_hold_s=self.kiosk.back_hold_s)
         if shown is Screen.WEIGH_IN:
             return weigh_in.render(page, board, now_s, fonts, moving=moving)
         if shown is Screen.SUMMARY:

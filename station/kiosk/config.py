@@ -23,6 +23,9 @@ class KioskConfig:
     the font files that draw what pygame's own font cannot (names in other
     scripts), tried in order, on the kiosk and in exported charts: file names
     under /usr/share/fonts, or paths (station/fonts/files.py).
+    ``back_hold_s``: BACK (a button, or Backspace) held this long goes back
+    to the attract screen from anywhere. ``calibrate_hold_s``: SELECT and
+    NEXT held together this long open the load cells' calibration.
     """
 
     exit_keys: str = "ctrl+shift+q"
@@ -32,6 +35,8 @@ class KioskConfig:
     back_pin: int = 13
     buttons_active_low: bool = True
     fonts: tuple[str, ...] = DEFAULT_FONTS
+    back_hold_s: float = 2.0
+    calibrate_hold_s: float = 3.0
 
     def __post_init__(self) -> None:
         _need(isinstance(self.exit_keys, str) and _valid_combo(self.exit_keys),
@@ -50,6 +55,10 @@ class KioskConfig:
         _need(isinstance(self.fonts, (list, tuple)) and all(isinstance(f, str) and f.strip() for f in self.fonts),
               f'fonts must be a list of font file names or paths, like ["NotoSans-Bold.ttf"], not {self.fonts!r}')
         object.__setattr__(self, "fonts", tuple(self.fonts))
+        for key in ("back_hold_s", "calibrate_hold_s"):
+            hold_s = getattr(self, key)
+            _need(isinstance(hold_s, (int, float)) and not isinstance(hold_s, bool) and 0.5 <= hold_s <= 10,
+                  f"{key} must be a time in seconds from 0.5 to 10, not {hold_s!r}")
 
     @property
     def exit_combo(self) -> tuple[frozenset[str], str]:

@@ -16,6 +16,7 @@ timeline of the board's events), so a fake clock drives it in tests.
   athlete picked (not a guest) and a history to ask, opens their history.
   BACK, SELECT or a tap closes it, as do ``HISTORY_IDLE_S`` untouched and
   someone stepping on; NEXT only keeps it open.
+- HOME (BACK held) closes the picker, a history and a summary at once.
 - EXIT (only the configured key combination makes it) ends the kiosk.
 """
 
@@ -106,6 +107,14 @@ class Flow:
         else:
             self.screen = self._natural(board, now_s)
         return self.screen
+
+    def home(self, board: LiveBoard) -> None:
+        """Close the picker, a history or a summary (HOME): the screen the
+        board calls for with nobody pressing anything shows next."""
+        if self.screen is Screen.SUMMARY and board.last_set is not None:
+            self._dismissed_set = board.last_set.index
+        self._picking_since_s = None
+        self._close_history()
 
     def _close_history_if_due(self, board: LiveBoard, now_s: float) -> None:
         if self._history_since_s is None:

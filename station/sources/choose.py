@@ -43,6 +43,16 @@ class ForceOnly:
         self._source.close()
 
 
+def load_cells_in(source):
+    """The load-cell front-end's ``LoadCellSource`` in ``source`` as opened
+    here (alone, with its mat edges left out, or beside another mat), or None."""
+    from station.sources.loadcell.source import LoadCellSource
+    for inner in (source, getattr(source, "_source", None), getattr(source, "force", None)):
+        if isinstance(inner, LoadCellSource):
+            return inner
+    return None
+
+
 def choose_sources(config: Config, mat: str | None = None, force: str | None = None) -> SourcesConfig:
     """The config's choice with the command line's on top."""
     try:

@@ -12,6 +12,8 @@ with a fake clock. The stages, in order:
   BACK asks "end the challenge?": only SELECT within ``CONFIRM_S`` ends it,
   so one stray press never does. (BACK then SELECT on the get-ready
   countdown cancels the challenge.)
+- BACK held (``home``) ends whatever stage as BACK then SELECT would, and
+  closes the screens at once (a running challenge's results are kept).
 - "results": until SELECT or a tap; then the kiosk is back to its own screens.
 
 The lists close by themselves after ``SETUP_IDLE_S`` untouched.
@@ -221,6 +223,14 @@ class ChallengeControl:
             self._handle(pause(now_s))
         elif self.stage == "running" and (action is Action.NEXT or hit == "skip"):
             self._handle(self.engine.skip(now_s))
+
+    def home(self, now_s: float) -> None:
+        """Back to the kiosk's own screens: a list or the results close, the
+        countdown is cancelled, a running challenge ends (aborted, its
+        results kept, as BACK then SELECT ends it)."""
+        if self.stage == "running":
+            self._handle(self.engine.abort(now_s))
+        self.stage, self.confirm_until_s = "off", None
 
     def remote(self, what: str, at_s: float) -> None:
         """The hub's "pause", "resume", "skip" or "abort" for the whole class, at ``at_s``."""

@@ -52,8 +52,17 @@ class ChallengeMode:
     def active(self) -> bool:
         return self.control.active
 
+    @property
+    def running(self) -> bool:
+        """Counting down to its start, or running."""
+        return self.control.stage in ("ready", "running")
+
     def on_event(self, event) -> None:
         self.control.on_event(event)
+
+    def home(self, now_s: float) -> None:
+        self.control.home(now_s)
+        self._follow_the_mat(now_s)
 
     def take(self, actions: list, now_s: float, screen: Screen, targets: dict) -> list:
         """Handle the actions that are the challenge's (all of them while it is

@@ -3,8 +3,12 @@
 Three GPIO buttons, the keyboard and the touch screen all end up as these, so
 screens handle one vocabulary: SELECT (do the highlighted thing), NEXT (move
 the highlight on), BACK (go back a screen), EXIT (leave the kiosk: only the
-configured key combination makes it). A touch on the screen is a ``Tap`` at a
-pixel; the screen under it decides what was tapped.
+configured key combination makes it). Two come from buttons held down: HOME
+(BACK held ``[kiosk] back_hold_s``: back to the attract screen from
+anywhere) and CALIBRATE (SELECT and NEXT held together
+``[kiosk] calibrate_hold_s``: the coach's way into calibrating the load
+cells, which nobody does by accident). A touch on the screen is a ``Tap`` at
+a pixel; the screen under it decides what was tapped.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ class Action(Enum):
     NEXT = "next"
     BACK = "back"
     EXIT = "exit"
+    HOME = "home"
+    CALIBRATE = "calibrate"
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,12 +11,19 @@ every press would reach the screen that much later. Here the first edge of a
 press counts at once, and any edge within ``DEBOUNCE_S`` of the button's
 previous edge (press or release) is taken for contact bounce. The buttons
 never make EXIT: only the keyboard's exit combination leaves the kiosk.
+
+Held down, they make two more actions, timed by gpiozero (each ``Button``'s
+``hold_time`` and ``when_held``, from its own thread): BACK held
+``back_hold_s`` is HOME; SELECT and NEXT held together ``calibrate_hold_s``
+(the later of the two held that long, the other still held) is CALIBRATE.
+Each fires once per hold.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
 import warnings
 from collections import deque
@@ -52,6 +59,11 @@ class ButtonPanel:
     def __init__(self, config: KioskConfig, pin_factory=None) -> None:
         self._pressed: deque[Action] = deque()
         self._buttons: list[Button] = []
+        self._by_action: dict[Action, Button] = {}
+        self._chord_lock = threading.Lock()
+        self._chord_made = False   # CALIBRATE was made, and neither button was let go since
+        holds_s = {Action.SELECT: config.calibrate_hold_s, Action.NEXT: config.calibrate_hold_s,
+                   Action.BACK: config.back_hold_s}
         wiring = ((Action.SELECT, config.select_pin), (Action.NEXT, config.next_pin),
                   (Action.BACK, config.back_pin))
         pin = None
@@ -62,7 +74,8 @@ class ButtonPanel:
                 warnings.simplefilter("ignore", PinFactoryFallback)
                 for action, pin in wiring:
                     if pin >= 0:
-                        self._buttons.append(self._open(action, pin, config.buttons_active_low, pin_factory))
+                        self._buttons.append(self._open(action, pin, config.buttons_active_low,
+                                                        pin_factory, holds_s[action]))
         except Exception as error:  # gpiozero and its drivers fail in many ways; all mean no buttons
             self.close()
             LOG.warning("The kiosk buttons are off (%s); the keyboard and touch screen still work.",
@@ -84,15 +97,37 @@ class ButtonPanel:
 
     def close(self) -> None:
         """Stop listening and give the pins back."""
+        self._by_action.clear()
         while self._buttons:
             self._buttons.pop().close()
 
-    def _open(self, action: Action, pin: int, active_low: bool, pin_factory) -> Button:
-        button = Button(pin, pull_up=active_low, pin_factory=pin_factory)
+    def _open(self, action: Action, pin: int, active_low: bool, pin_factory, hold_s: float) -> Button:
+        button = Button(pin, pull_up=active_low, pin_factory=pin_factory, hold_time=hold_s)
         edges = _Debounced(action, self._pressed)
         button.when_pressed = edges.pressed
-        button.when_released = edges.released
+        if action is Action.BACK:
+            button.when_released = edges.released
+            button.when_held = lambda: self._pressed.append(Action.HOME)
+        else:
+            button.when_released = lambda: self._chord_released(edges)
+            button.when_held = lambda: self._chord_held(action)
+        self._by_action[action] = button
         return button
+
+    def _chord_held(self, action: Action) -> None:
+        """SELECT or NEXT has been held its hold time: CALIBRATE if the other
+        one has been too (gpiozero marks a button held before calling this)."""
+        other = self._by_action.get(Action.NEXT if action is Action.SELECT else Action.SELECT)
+        with self._chord_lock:
+            if other is None or not other.is_held or self._chord_made:
+                return
+            self._chord_made = True
+        self._pressed.append(Action.CALIBRATE)
+
+    def _chord_released(self, edges: "_Debounced") -> None:
+        edges.released()
+        with self._chord_lock:
+            self._chord_made = False
 
 
 def _why(pin: int, error: Exception) -> str:

@@ -1,7 +1,8 @@
 """The attract screen: how to do the backward jump, who is up, and how to start.
 
 Shown while nobody is on the mat. A stick figure repeats the jump; the step
-it is doing is lit in the list beside it.
+it is doing is lit in the list beside it. A line under the steps says that
+BACK held brings this screen back from any other.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import pygame
 
 from station.kiosk.draw.figure import draw_figure, step_at
-from station.kiosk.draw.layout import BACKGROUND, LABEL, PROMPT, TEXT, TILE, Page
+from station.kiosk.draw.layout import BACKGROUND, DIM, LABEL, PROMPT, TEXT, TILE, Page
 from station.kiosk.draw.text import TextCache
 
 #: The exercise in the order it is done; each with the figure's step it goes with.
@@ -24,7 +25,8 @@ STEPS = (
 
 
 def render(surface: pygame.Surface, athlete_name: str, time_s: float, fonts: TextCache,
-           targets: dict | None = None, history: bool = False, moving: dict | None = None) -> list[pygame.Rect]:
+           targets: dict | None = None, history: bool = False, moving: dict | None = None,
+           back_hold_s: float = 2.0) -> list[pygame.Rect]:
     """Draw the attract screen for ``athlete_name`` at animation time ``time_s``.
 
     Returns the rect of every text drawn; puts the tappable name's box in
@@ -33,6 +35,7 @@ def render(surface: pygame.Surface, athlete_name: str, time_s: float, fonts: Tex
     (``targets["history"]``). With ``moving``, ``moving["figure"]`` and
     ``moving["steps"]`` are the boxes of the parts that change with ``time_s``
     (the figure's with the drawing of the figure alone, at a time, inside a box).
+    ``back_hold_s``: how long BACK is held to come back here (``[kiosk] back_hold_s``).
     """
     surface.fill(BACKGROUND)
     page = Page(surface, fonts)
@@ -46,6 +49,8 @@ def render(surface: pygame.Surface, athlete_name: str, time_s: float, fonts: Tex
     if moving is not None:
         moving["figure"] = (figure, lambda at_s, box: _figure_alone(surface, figure, at_s, box))
         moving["steps"] = page.rects[first_step].unionall(page.rects[first_step + 1:])
+    page.text(f"Hold BACK {back_hold_s:g} s to come back here from any screen", page.u(2.8), DIM,
+              page.width - page.margin_x - split - page.u(3), topleft=(split + page.u(3), page.u(80.5)))
     page.band("Step on the mat to start", PROMPT, TEXT)
     return page.rects
 

@@ -28,7 +28,7 @@ def calibration_problem(force_kind: str, data_dir: Path) -> str | None:
     except UserError as error:
         return str(error)
     if calibration.is_default:
-        return ("The load cells are not calibrated: run `station calibrate` with a known mass; "
+        return ("The load cells are not calibrated: hold SELECT and NEXT together to calibrate them; "
                 "until then forces and landing ratings are only approximate.")
     return None
 

@@ -55,6 +55,10 @@ class TapControl:
     def showing(self) -> bool:
         return self.new_tag is not None
 
+    def close(self) -> None:
+        """Close New tag without giving the tag to anyone."""
+        self.new_tag = None
+
     def greet(self, text: str, now_s: float) -> None:
         self.greeting, self.greeting_until_s = text, now_s + GREETING_S
 

@@ -65,6 +65,9 @@ class TapMode:
         self._show_greeting(now_s)
         return [action for action in actions if action is Action.EXIT]
 
+    def home(self) -> None:
+        self.control.close()
+
     def render(self, surface: pygame.Surface, fonts: TextCache, targets: dict) -> list[pygame.Rect]:
         control = self.control
         return new_tag.render(surface, control.new_tag, [label for _, label in control.rows],

@@ -14,6 +14,9 @@ Stages (``stage``):
   or the error with "Try again".
 - ``"importing"``, then ``"imported"``: how many athletes were added and
   the first bad rows by line number.
+- ``"cancelling"``, then ``"cancelled"``: BACK held during an export
+  (``home``) stopped it; a banner, not a screen, says to leave the stick in,
+  then that it may be taken out (until it is, or for ``RESULT_IDLE_S``).
 
 The screens show only when the kiosk is ``free`` (nobody on the mat, the
 attract screen up); otherwise the stage waits and the kiosk shows a banner.
@@ -124,6 +127,7 @@ class UsbControl:
         self.task = None           # the roster import's Task
         self.outcome: Outcome | None = None
         self.highlighted = 0
+        self._import_unseen = False   # HOME during an import: it ends without its screen
         self._last_poll_s: float | None = None
         self._touched_s = self._found_s = 0.0
 
@@ -160,6 +164,19 @@ class UsbControl:
             return [("offer", "Back to the stick"), ("close", "Close")]
         return []
 
+    def home(self, now_s: float) -> None:
+        """BACK held: the stick's screens close. An export under way is
+        cancelled (its child takes back what it wrote; the stick is then
+        unmounted as after any export); a roster import, one transaction,
+        ends unseen; anything else is "Not now"."""
+        if self.stage == "exporting":
+            self.job.cancel()
+            self._to("cancelling", now_s)
+        elif self.stage == "importing":
+            self._import_unseen = True
+        elif self.stage not in ("cancelling", "cancelled"):
+            self._end()
+
     def close(self) -> None:
         """Stop an export under way (the kiosk is closing)."""
         if self.job is not None and not self.job.done:
@@ -170,10 +187,10 @@ class UsbControl:
             return
         self._last_poll_s = now_s
         sticks = self.watcher.poll()
-        if self.watcher.arrived and self.stage not in ("exporting", "importing"):
+        if self.watcher.arrived and self.stage not in ("exporting", "importing", "cancelling"):
             self._start(self.watcher.arrived[0], now_s)  # the newest stick is the one wanted
         elif self.stick is not None and self.stick not in sticks and \
-                self.stage in ("found", "offer", "imported") + (("result",) if self._safe else ()):
+                self.stage in ("found", "offer", "imported", "cancelled") + (("result",) if self._safe else ()):
             self._end()  # taken out: nothing more to offer
 
     @property
@@ -181,7 +198,7 @@ class UsbControl:
         return self.outcome is not None and self.outcome.ok
 
     def _start(self, stick, now_s: float) -> None:
-        self.stick, self.stage, self.outcome = stick, "found", None
+        self.stick, self.stage, self.outcome, self._import_unseen = stick, "found", None, False
         self.found = self._look(stick)
         self._touched_s = self._found_s = now_s
 
@@ -196,11 +213,17 @@ class UsbControl:
             self._to("result", now_s)
         elif self.stage == "importing" and self.task.done:
             self.outcome = import_outcome(self.task)
-            self._to("imported", now_s)
+            if self._import_unseen:
+                self._end()
+            else:
+                self._to("imported", now_s)
+        elif self.stage == "cancelling" and self.job.done:
+            self.outcome = cancel_outcome(self.job)
+            self._to("cancelled", now_s)
         if not free:
             self._touched_s = now_s  # nobody could have answered
         idle_s = OFFER_IDLE_S if self.stage == "offer" else RESULT_IDLE_S
-        if self.stage in ("offer", "result", "imported") and now_s - self._touched_s > idle_s:
+        if self.stage in ("offer", "result", "imported", "cancelled") and now_s - self._touched_s > idle_s:
             self._end()
 
     def _to(self, stage: str, now_s: float) -> None:
@@ -244,6 +267,21 @@ def export_outcome(job) -> Outcome:
     if job.unmount_problem is not None:
         return Outcome("EXPORTED", [done, job.unmount_problem], ok=False)
     return Outcome("SAFE TO REMOVE", [done, "You can take the USB stick out now."])
+
+
+def cancel_outcome(job) -> Outcome:
+    """What the banner says once a cancelled export's child has ended and
+    the stick was unmounted (or could not be)."""
+    if job.result is not None:
+        said = "The export had finished before it was cancelled: it is on the USB stick."
+    elif job.error is not None:
+        said = job.error
+    else:
+        # Not "nothing was left": a cancel as the export completes can leave it whole.
+        said = "Export cancelled."
+    if job.unmount_problem is not None:
+        return Outcome("EXPORT CANCELLED", [f"{said} {job.unmount_problem}"], ok=False)
+    return Outcome("EXPORT CANCELLED", [f"{said} You can take the USB stick out now."])
 
 
 def import_outcome(task: Task) -> Outcome:

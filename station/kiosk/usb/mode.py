@@ -32,6 +32,7 @@ BANNER = "usb"
 WAITING = "USB stick found \u2014 export after the set"
 CANNOT_LOOK = "The session log could not be read to count the new reps."
 CANNOT_IMPORT = "The roster could not be imported because of a fault in the station."
+CANCELLING = "Cancelling the export: leave the USB stick in until it says you can take it out."
 
 
 class UsbMode:
@@ -99,12 +100,22 @@ class UsbMode:
             return f"usb-{control.stage}-problem"
         return f"usb-{control.stage}"
 
+    def home(self, now_s: float) -> None:
+        """BACK held: see ``UsbControl.home``."""
+        self.control.home(now_s)
+
     def close(self) -> None:
         self.control.close()
 
     def _banner(self, free: bool) -> None:
         self.board.banners[:] = [b for b in self.board.banners if b[0] != BANNER]
         stage = self.control.stage
+        if stage == "cancelling":
+            self.board.banners.append((BANNER, CANCELLING))
+            return
+        if stage == "cancelled":
+            self.board.banners.append((BANNER, self.control.outcome.lines[0]))
+            return
         if free or stage is None:
             return
         if stage == "exporting":

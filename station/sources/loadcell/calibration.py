@@ -92,16 +92,29 @@ DEAD_MAX_SD_COUNTS = 0.5
 BALANCE_MIN_LOAD_N = 40.0
 CENTRE_SHARE_RANGE = (0.05, 0.60)
 
+# What went wrong, for a screen that names it; the sentence says what to do.
 SATURATED = "saturated"
 DEAD = "dead"
 OFF_BALANCE = "off balance"
+MOVED = "moved"              # the plate or the mass moved during a reading
+WRONG_LOAD = "wrong load"    # the load is far from the known mass
+NOT_EMPTY = "not empty"      # a zero heavier than the last one
+TOO_FEW = "too few"          # too few readings came from the front-end
+TOO_ALIKE = "too alike"      # the placements cannot tell the cells apart
+DISAGREE = "disagree"        # the placements weigh the mass differently
+FILE = "file"                # the calibration file cannot be read or written
 
 CALIBRATION_FILE = "calibration.json"
 FORMAT = 1
 
 
 class CalibrationError(UserError):
-    pass
+    """A calibration problem a person can fix; ``kind`` says which (MOVED,
+    NOT_EMPTY, DISAGREE...), the message what to do."""
+
+    def __init__(self, message: str, kind: str = FILE) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 @dataclass(frozen=True)
@@ -212,7 +225,7 @@ def weigh_placement(counts: np.ndarray, rate_hz: float, calibration: Calibration
     if not mass_kg / LOAD_TOLERANCE_FACTOR < load_kg < mass_kg * LOAD_TOLERANCE_FACTOR:
         raise CalibrationError(
             f"The plate feels {max(load_kg, 0.0):.1f} kg but the mass is {mass_kg:g} kg: put the mass, "
-            f"and nothing else, {_where(placement)}, and try again.")
+            f"and nothing else, {_where(placement)}, and try again.", WRONG_LOAD)
     return net
 
 
@@ -246,7 +259,7 @@ def solve_gains(placements: list[np.ndarray], mass_kg: float) -> tuple[float, fl
     if np.linalg.cond(net) > MAX_CONDITION:
         raise CalibrationError(
             "The placements are too alike to tell the four cells apart: put the mass "
-            "on each corner in turn, as close to the corner as it fits.")
+            "on each corner in turn, as close to the corner as it fits.", TOO_ALIKE)
     gains, *_ = np.linalg.lstsq(net, np.full(len(net), weight_n), rcond=None)
     return tuple(float(gain) for gain in gains)
 
@@ -285,15 +298,21 @@ def check_new_zero(previous: Calibration, offsets_counts) -> None:
     """A CalibrationError when a re-zero reads MAX_ZERO_GAIN_N heavier than the
     previous zero: something was left on the plate. Lighter is fine: it
     corrects a zero taken with something on the plate."""
-    if previous.tared_at is None:
-        return
-    shift = np.asarray(offsets_counts) - np.asarray(previous.offsets_counts)
-    heavier_n = float(shift @ np.asarray(previous.newtons_per_count))
-    if heavier_n > MAX_ZERO_GAIN_N:
+    heavier_n = zero_gain_n(previous, offsets_counts)
+    if heavier_n is not None and heavier_n > MAX_ZERO_GAIN_N:
         raise CalibrationError(
             f"The empty plate reads {heavier_n / G_M_PER_S2:.1f} kg more than at its last zero: "
             "clear everything off it and try again, or, if it is empty, run the full "
-            "`station calibrate`.")
+            "`station calibrate`.", NOT_EMPTY)
+
+
+def zero_gain_n(previous: Calibration, offsets_counts) -> float | None:
+    """How much heavier (N) a new zero reads than ``previous``'s, with its
+    gains; None when ``previous`` was never zeroed."""
+    if previous.tared_at is None:
+        return None
+    shift = np.asarray(offsets_counts) - np.asarray(previous.offsets_counts)
+    return float(shift @ np.asarray(previous.newtons_per_count))
 
 
 def _steady_mean(counts: np.ndarray, rate_hz: float, newtons_per_count, moving: str) -> np.ndarray:
@@ -301,11 +320,11 @@ def _steady_mean(counts: np.ndarray, rate_hz: float, newtons_per_count, moving: 
     if len(counts) < STEADY_MIN_S * rate_hz:
         raise CalibrationError(
             f"Only {len(counts) / rate_hz:.2f} s of readings came from the front-end, and at "
-            f"least {STEADY_MIN_S:g} s is needed: check its cable and try again.")
+            f"least {STEADY_MIN_S:g} s is needed: check its cable and try again.", TOO_FEW)
     sd_n = counts.std(axis=0) * np.abs(np.asarray(newtons_per_count))
     cell = int(np.argmax(sd_n))
     if sd_n[cell] > STEADY_MAX_SD_N:
-        raise CalibrationError(moving.format(cell=CELL_NAMES[cell], sd_n=sd_n[cell]))
+        raise CalibrationError(moving.format(cell=CELL_NAMES[cell], sd_n=sd_n[cell]), MOVED)
     return counts.mean(axis=0)
 
 

@@ -5,7 +5,9 @@ pseudo-terminal, so the host opens its slave side with pyserial exactly as it
 opens the real front-end's /dev/ttyACM0. What it streams is the simulated
 athlete (station.sources.simulated) turned back into raw counts. Faults can be
 switched on: corrupted and lost frames, a drifting crystal, a stuck or
-saturated cell, a device that never answers, and unplugging.
+saturated cell, a device that never answers, and unplugging. ``place`` sends
+the athlete away and puts a known mass on the plate instead, where a coach
+calibrating would (station.sources.loadcell.emulated_plate).
 
 Like the firmware, it sends a frame the moment its last sample is taken and a
 mat edge the moment it happens (as far as the host's scheduler lets a thread
@@ -39,6 +41,7 @@ from station.readings import FRONT, ONE_ZONE, ForceBlock, MatEdge
 from station.sources.athlete import SimulatedAthlete
 from station.sources.loadcell.calibration import CELL_NAMES, NOMINAL_NEWTONS_PER_COUNT, Calibration
 from station.sources.loadcell.clocksync import WRAP_US
+from station.sources.loadcell.emulated_plate import PlateLoad
 from station.sources.loadcell.link import DEVICE_NAME, RATES_HZ
 from station.sources.loadcell.protocol import (
     CHANNELS, COUNT_MAX, COUNT_MIN, Command, FrameDecoder, Identity, Kind, MatEdgeFrame, Samples,
@@ -171,6 +174,7 @@ class DeviceEmulator:
         self._samples_frames = 0
         self._stuck_count: int | None = None
         self._unplugged_s: float | None = None
+        self._plate: PlateLoad | None = None
         #: The host monotonic time of the athlete's time 0 (set by ``start``).
         self.athlete_origin_s: float | None = None
 
@@ -211,6 +215,13 @@ class DeviceEmulator:
         with self._lock:
             if self._master is None:
                 self._plug(0)
+
+    def place(self, plate: PlateLoad | None) -> None:
+        """From the next frame on, the plate holds ``plate`` alone (the
+        athlete stays off, and the mat sends no edges); None brings the
+        athlete back."""
+        with self._lock:
+            self._plate = plate
 
     def truth(self) -> list[SentSamples]:
         """The SAMPLES frames a host reading everything decodes (written, not
@@ -380,6 +391,11 @@ class DeviceEmulator:
         last_index = self._pending_index + self._per_frame - 1
         if self._next_index <= last_index:
             edges, block = self._read_athlete(last_index / self._true_rate_hz)
+            if self._plate is not None:
+                edges = []
+                if block is not None:
+                    corners_n = self._plate.corners_n(block.time_s)
+                    block = ForceBlock(block.time_s, corners_n.sum(axis=1), corners_n)
             if self.zones:
                 self._pending_edges += [edge for edge in edges if self.mat_cut_after_s is None
                                         or edge.time_s <= self.mat_cut_after_s]

@@ -20,6 +20,7 @@ import logging
 import time
 from collections import deque
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -104,6 +105,10 @@ class LoadCellSource:
         self._link_notice: tuple[float, str] | None = None
         #: Samples dropped because the main loop did not read them in time.
         self.dropped_samples = 0
+        #: ``on_counts(time_s, counts)`` hears every sample's raw counts (n, 4)
+        #: and timeline times (n,) as ``read`` takes them in: a calibration
+        #: at the kiosk reads the plate through it. None: nobody listens.
+        self.on_counts: Callable[[np.ndarray, np.ndarray], None] | None = None
 
     @property
     def cell_range_n(self) -> tuple[tuple[float, float], ...]:
@@ -197,9 +202,12 @@ class LoadCellSource:
         # would put at or before ones already given are left out, so time
         # never runs backwards.
         keep = time_s > self._last_sample_s
+        counts = frame.counts
         if not keep.all():
             LOG.debug("Dropped %d samples that the clock fit moved back in time.", int((~keep).sum()))
-            time_s, corners_n = time_s[keep], corners_n[keep]
+            time_s, corners_n, counts = time_s[keep], corners_n[keep], counts[keep]
+        if self.on_counts is not None and len(time_s):
+            self.on_counts(time_s, counts)
         if self._buffered + len(time_s) > MAX_BUFFERED_SAMPLES:
             self.dropped_samples += len(time_s)
             return
