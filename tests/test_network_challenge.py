@@ -163,7 +163,6 @@ def test_the_kiosks_challenge_screen_shows_its_place_from_a_real_hub(tmp_path, b
     """A kiosk (its real challenge mode, log and network link, stepped here as
     its frame would) in a hub challenge with two headless stations, through a
     real hub process: its screen's title says its place as the hub ranks it."""
-    from argparse import Namespace
     from types import SimpleNamespace
 
     import pygame
@@ -186,8 +185,7 @@ def test_the_kiosks_challenge_screen_shows_its_place_from_a_real_hub(tmp_path, b
     mats = [StationProcess(tmp_path / name, broker.url, name, seed=n, speed=1.0, duration_s=None)
             for n, name in enumerate(("mat-1", "mat-2"), 1)]
     config, source = Config(), SimulatedSource(SimulatedAthlete(3))
-    log = open_run_log(Namespace(data_dir=tmp_path / "k-1", replay=None, mat=None, force=None,
-                                 simulate=True), config, source)
+    log = open_run_log(tmp_path / "k-1", config, source, ("simulated", "simulated"))
     app = SimpleNamespace(usb=None, cues=None, challenge=None)
     mode = attach_challenge(app, config, log)
     loop = StationLoop(source, Pipeline(), log.showing(mode.on_event), on_readings=log.on_readings)
