@@ -65,8 +65,8 @@ class Pipeline:
         self.force_rules = force_rules or ForceRules()
         check_landing_window(self.rules, self.force_rules)
         self.plate_depth_m = plate_depth_m
-        self._known_weight_n = None if body_mass_kg is None else body_mass_kg * G_M_PER_S2
-        self._next_known_weight_n = self._known_weight_n  # the athlete up for the next set
+        self._next_known_weight_n = None if body_mass_kg is None else body_mass_kg * G_M_PER_S2
+        self._known_weight_n = self._next_known_weight_n  # the current set's athlete's
         self._timelines = Timelines(self.rules.bounce_s)
         self._phases: PhaseTracker | None = None
         self._reps = RepAssembler(self.rules)
@@ -438,9 +438,11 @@ class Pipeline:
         return faults
 
     def set_body_mass_kg(self, body_mass_kg: float | None) -> None:
-        """The athlete on the plate is known (the roster's body mass): their
-        weight stands in until the set's own weigh-in; None: nobody known."""
-        self._known_weight_n = None if body_mass_kg is None else body_mass_kg * G_M_PER_S2
+        """The athlete up for the next set is known (the roster's body mass):
+        their weight stands in for each of their sets until it is weighed;
+        None: nobody known. Never for a set going on, which may be someone
+        else's: from the next set that begins."""
+        self._next_known_weight_n = None if body_mass_kg is None else body_mass_kg * G_M_PER_S2
 
     def _body_weight_n(self, until_s: float) -> float | None:
         """The set's own weight; else the known athlete's; else the last measured."""
@@ -500,6 +502,7 @@ class Pipeline:
 
     def _open_set(self, time_s: float) -> list[Event]:
         self._set_start_s = time_s
+        self._known_weight_n = self._next_known_weight_n
         self._weights_seen -= self._weigh_in.forget(time_s, among=self._weights_seen)
         self._set_weighed = False
         self._set_weight_n = None
