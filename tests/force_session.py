@@ -10,15 +10,16 @@ from station.sources.simulated import simulate
 
 
 def run_session(seed, duration_s, zones=("front", "back"), use_mat=True, block_samples=50,
-                mat_until_s=None, unplugged_s=None, corners=None):
+                mat_until_s=None, unplugged_s=None, corners=None, landing_x_m=0.0):
     """(events, truth phases, body weight N) of a simulated session.
 
     ``mat_until_s``: the mat sends no edge after this time (it holds its
     level: stuck). ``unplugged_s``: (from, to or None), the mat reads open
     in between (its cable out). ``corners``: the plate's corner forces instead
-    of the simulated ones.
+    of the simulated ones. ``landing_x_m``: landings off the plate's middle
+    line (simulated.py).
     """
-    start, readings, truth = simulate(seed, duration_s, zones=zones, force=True)
+    start, readings, truth = simulate(seed, duration_s, zones=zones, force=True, landing_x_m=landing_x_m)
     force = next(r for r in readings if isinstance(r, ForceBlock))
     if corners is not None:
         force = ForceBlock(force.time_s, corners.sum(axis=1), corners)

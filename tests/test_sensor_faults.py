@@ -211,8 +211,17 @@ def test_a_fault_is_written_to_the_stations_log(tmp_path, caplog):
     assert any(level == logging.INFO and "reads normally again" in text for level, text in messages)
 
 
-def test_station_doctor_reports_a_saturated_cell(tmp_path):
-    emulator = DeviceEmulator(seed=1, saturated_cell="front-right")
+@pytest.mark.parametrize("fault, words", [
+    ({"saturated_cell": "front-right"}, "front-right load cell reads at the limit"),
+    ({"stuck_cell": "back-left"}, "back-left load cell's reading does not move"),
+    # The athlete's weight is mostly on the front cells (some 280 N each):
+    # 400 N off takes one well below zero, the whole plate still loaded.
+    ({"negative_cell": "front-left", "negative_n": 400.0}, "front-left load cell reads -"),
+    # An idle station whose zero moves 40 N a second: past 10 N in its second window.
+    ({"empty_plate": True, "zero_drift_n_per_s": 40.0}, "empty plate reads +"),
+])
+def test_station_doctor_reports_each_cell_fault(tmp_path, fault, words):
+    emulator = DeviceEmulator(seed=1, **fault)
     emulator.start()
     try:
         config = tmp_path / "station.toml"
@@ -221,8 +230,8 @@ def test_station_doctor_reports_a_saturated_cell(tmp_path):
         result = station("doctor", "--config", config, "--data-dir", tmp_path)
     finally:
         emulator.stop()
-    lines = [line.strip() for line in result.stdout.splitlines() if "load cells" in line]
-    assert lines and lines[0].startswith("PROBLEM") and "front-right" in lines[0], result.stdout
+    lines = [line.strip() for line in result.stdout.splitlines() if line.split()[:3] == ["PROBLEM", "load", "cells:"]]
+    assert len(lines) == 1 and words in lines[0], result.stdout
     assert result.returncode == 1
 
 
