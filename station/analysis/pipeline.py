@@ -433,8 +433,7 @@ class Pipeline:
         """The sensor faults in force now (the mat's and the plate's)."""
         faults = list(self._cells.active.values())
         if self._check is not None and self._check.active is not None:
-            message = NO_MAT if self._timelines.from_plate else self._check.active.message
-            faults.insert(0, replace(self._check.active, message=message))
+            faults.insert(0, self._check.active)
         return faults
 
     def set_body_mass_kg(self, body_mass_kg: float | None) -> None:
