@@ -354,8 +354,7 @@ class Pipeline:
         out = self._handle(self._phases.end_contact(plan.since_s)) if plan.end_contact else []
         self._timelines.follow(plan, to_plate)
         if to_plate:
-            plate = self._timelines.plate
-            self._empty_since_s = None if plate.contact else plan.since_s
+            self._empty_since_s = plan.since_s if plan.empty else None
             out += self._mat_shown(Fault(float(time_s), "mat", True, NO_MAT))
         # Quiet windows since then are weighed again: the set they belong to
         # may only now have begun.

@@ -63,12 +63,14 @@ class Handover:
     ``end_contact``: the phases' contact was not real (the other sensor was
     empty): it ends at ``since_s``, a step-off. ``changes``: transitions to
     play into the phases, in time order (a step on at ``since_s`` first,
-    when the phases were off and the other sensor was loaded).
+    when the phases were off and the other sensor was loaded). ``empty``:
+    the other sensor had nobody on it at ``since_s``.
     """
 
     since_s: float
     end_contact: bool
     changes: list[Transition]
+    empty: bool
 
 
 def handover(log: TransitionLog, since_s: float, settled: tuple[bool, bool] | None,
@@ -91,11 +93,11 @@ def handover(log: TransitionLog, since_s: float, settled: tuple[bool, bool] | No
     if level != contact and changes and changes[0].time_s - since_s <= lag_s:
         changes, level = changes[1:], contact
     if level == contact:
-        return Handover(since_s, False, changes)
+        return Handover(since_s, False, changes, not level)
     if level and not in_set:
-        return Handover(since_s, False, [Transition(since_s, True, log.zone), *changes])
+        return Handover(since_s, False, [Transition(since_s, True, log.zone), *changes], False)
     if contact:
-        return Handover(since_s, True, changes)
+        return Handover(since_s, True, changes, True)
     return None
 
 
