@@ -24,7 +24,7 @@ from station.analysis.force.cells import CellWatch
 from station.analysis.force.coaching import FatigueWatch, left_share_pct
 from station.analysis.force.contact import ForceContactDetector
 from station.analysis.force.cop import backward_displacement_m, direction_of, mean_cop_y_m
-from station.analysis.force.handover import MAT_BACK, NO_MAT, REPLAY_MAX_S
+from station.analysis.force.handover import MAT_BACK, NO_MAT
 from station.analysis.force.landing import landing_metrics
 from station.analysis.force.late import LateRatings
 from station.analysis.force.mat_check import MatCheck, PlateChanged
@@ -330,7 +330,7 @@ class Pipeline:
         """The phases could follow the plate now, were it showing phases:
         it will take over at the plate's next change."""
         plan = self._timelines.handover(True, time_s, self._phases.settled, self.force_rules.mat_disagree_s,
-                                        REPLAY_MAX_S, need_phases=False)
+                                        need_phases=False)
         return plan is not None
 
     def _mat_shown(self, fault: Fault) -> list[Event]:
@@ -347,7 +347,7 @@ class Pipeline:
             return []
         to_plate = self._wanted
         plan = self._timelines.handover(to_plate, time_s, self._phases.settled,
-                                        self.force_rules.mat_disagree_s, REPLAY_MAX_S)
+                                        self.force_rules.mat_disagree_s)
         if plan is None:
             return []
         self._wanted = None

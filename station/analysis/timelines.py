@@ -84,7 +84,7 @@ class Timelines:
         return change
 
     def handover(self, to_plate: bool, now_s: float, settled: tuple[bool, bool] | None,
-                 lag_s: float, replay_max_s: float, need_phases: bool = True) -> Handover | None:
+                 lag_s: float, need_phases: bool = True) -> Handover | None:
         """How the phases could follow the other timeline from now (None:
         not now). Back to the mat only between sets; to the plate only once
         it changed after the phases' last transition (``need_phases``): a
@@ -93,8 +93,7 @@ class Timelines:
             return None
         if not to_plate and (settled is None or settled[0]):
             return None
-        since_s = max(self.last_s, now_s - replay_max_s)
-        plan = handover(self._logs[to_plate], since_s, settled, lag_s)
+        plan = handover(self._logs[to_plate], self.last_s, settled, lag_s)
         if plan is None or (to_plate and need_phases and not shows_phases(plan, now_s)):
             return None
         return plan

@@ -13,7 +13,11 @@ of the sensor taking over then is made the phases' own, and its transitions
 after that are played into the phases, as if it had timed them all along.
 Nothing the phases decided before is undone: between their last transition
 and now a settled phase decides nothing but a step-off, which ends a set,
-and after one the phases are off, where nothing is decided at all.
+and after one the phases are off, where nothing is decided at all. Every
+transition played is recent (a handover comes at most ``mat_disagree_s``
+after the first change of the other sensor that the mat did not follow, or
+at the step-off that ends a set), so its samples are still kept for looking
+back; only the step on that begins a replay may be old, and it needs none.
 """
 
 from __future__ import annotations
@@ -25,10 +29,6 @@ from station.analysis.mat import Transition
 NO_MAT = ("No mat signal: timing from the load cells. Check the mat and its cable; the mat times "
           "the jumps again from the set after it works.")
 MAT_BACK = "The mat works again: it times the jumps from the next set."
-#: The longest stretch a handover plays back: well within the force kept for
-#: looking back (FORCE_KEEP_S), so the edges it plays are refined and their
-#: landings measured from samples still in hand.
-REPLAY_MAX_S = 5.0
 
 
 class TransitionLog:
