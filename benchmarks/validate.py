@@ -1,7 +1,12 @@
 """The validation report: docs/validation.md, from numbers this script measures.
 
-    .venv/bin/pip install jumpmetrics plateforce     # the peers, for this script only
-    .venv/bin/python benchmarks/validate.py [--out docs/validation.md] [--repeat 5]
+    .venv/bin/pip install --target /tmp/peers jumpmetrics plateforce   # the peers, beside the station
+    PYTHONPATH=/tmp/peers .venv/bin/python benchmarks/validate.py [--out docs/validation.md] [--repeat 5]
+
+The peers go into a folder of their own, never into the station's
+environment: they are not dependencies of the station. ``--recording NAME``
+(repeatable), ``--seeds``, ``--simulated-s`` and ``--no-peers`` make a short
+run (tests/test_validate_script.py checks the script that way).
 
 For every real recording in tests/data/recordings and a few simulated
 sessions (whose ground truth the simulated athlete knows), each method times
@@ -13,7 +18,9 @@ and the landing's peak force. The methods:
 - "level + 5 SD": each 20 N flight's edges moved to mean + 5 SD of the middle
   half of that flight (tests/plain_rules.py), the published rule;
 - jumpmetrics and plateforce from PyPI, each on a crop around each jump (both
-  analyse one jump per trace), when installed.
+  analyse one jump per trace), when installed; their versions go into the
+  report, and a number of theirs no jump can have (below) is shown as
+  impossible, not as a difference.
 
 Differences are against the "level + 5 SD" rule for real recordings (they
 have no ground truth) and against the truth for simulated ones. Every
@@ -24,6 +31,7 @@ is missing or refuses a jump is reported as such.
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import statistics
 import sys
 import time
@@ -54,6 +62,16 @@ MAX_CONTACT_S = 1.0
 MATCH_S = 0.1
 #: Peers analyse this much before a take-off and after a touchdown.
 CROP_BEFORE_S, CROP_AFTER_S = 2.0, 1.0
+#: Nobody jumps higher than this (standing vertical jumps stay well under
+#: 1.5 m): a height beyond it, or below 0, is a method's failure, not a
+#: measurement, and is flagged rather than averaged.
+MAX_HEIGHT_M = 2.0
+#: The flight of that height, t = sqrt(8 h / g).
+MAX_FLIGHT_S = (8 * MAX_HEIGHT_M / 9.81) ** 0.5
+#: The peers, by their PyPI names.
+PEERS = ("jumpmetrics", "plateforce")
+#: How a value no jump can have is shown (see ``impossible``).
+IMPOSSIBLE = "impossible"
 
 
 @dataclass
@@ -70,6 +88,18 @@ class Jump:
         if self.takeoff_s is None or self.touchdown_s is None:
             return None
         return self.touchdown_s - self.takeoff_s
+
+
+def impossible(kind: str, value: float | None) -> bool:
+    """A value no jump can have: a height outside 0-2 m, a flight outside
+    0 to that height's, a negative contact or force."""
+    if value is None:
+        return False
+    if kind == "height":
+        return not 0.0 <= value <= MAX_HEIGHT_M
+    if kind == "flight":
+        return not 0.0 < value <= MAX_FLIGHT_S
+    return value < 0.0
 
 
 @dataclass
@@ -221,36 +251,39 @@ def plateforce_jumps(trace: Trace) -> list[Jump]:
     return jumps
 
 
-def _peer(module: str, function):
+METHODS = {"ours": ours, "20 N": fixed_20_n, "level + 5 SD": level_5_sd,
+           "jumpmetrics": jumpmetrics_jumps, "plateforce": plateforce_jumps}
+
+
+def peer_version(name: str) -> str | None:
+    """The installed version of a peer that imports, else None."""
     try:
-        __import__(module)
+        __import__(name)
     except ImportError:
         return None
-    return function
-
-
-METHODS = {"ours": ours, "20 N": fixed_20_n, "level + 5 SD": level_5_sd,
-           "jumpmetrics": _peer("jumpmetrics", jumpmetrics_jumps),
-           "plateforce": _peer("plateforce", plateforce_jumps)}
+    return importlib.metadata.version(name)
 
 
 # -- the traces --------------------------------------------------------------
 
-def real_traces() -> list[Trace]:
+def real_traces(names: list[str] | None = None) -> list[Trace]:
+    """The shared recordings (only ``names``, if given)."""
     traces = []
     for path in sorted(RECORDINGS.glob("*.csv")):
+        if names and path.name not in names:
+            continue
         recording = read_recording(path)
         traces.append(Trace(path.name, np.asarray(recording.time_s, dtype=float),
                             np.asarray(recording.fz_n, dtype=float), float(recording.sample_rate_hz or 1000)))
     return traces
 
 
-def simulated_traces() -> list[Trace]:
+def simulated_traces(seeds, seconds: float) -> list[Trace]:
     traces = []
-    for seed in SIMULATED_SEEDS:
-        _, readings, truth = simulate(seed, SIMULATED_S, force=True)
+    for seed in seeds:
+        _, readings, truth = simulate(seed, seconds, force=True)
         force = next(r for r in readings if isinstance(r, ForceBlock))
-        phases = [p for p in truth if p.end_s < SIMULATED_S - 0.5]
+        phases = [p for p in truth if p.end_s < seconds - 0.5]
         jumps = []
         for before, flight, after in zip(phases, phases[1:], phases[2:]):
             if flight.kind != "flight":
@@ -293,24 +326,35 @@ def jump_rows(name: str, jump: Jump | None, reference: Jump) -> str:
         return f"| {name} | not found | | | | | | |"
     if getattr(jump, "refused", None):
         return f"| {name} | refused: {jump.refused[:120]} | | | | | | |"
+    impulse = ""
+    if jump.impulse_height_m is not None:
+        impulse = "; impulse " + (IMPOSSIBLE if impossible("height", jump.impulse_height_m)
+                                  else fmt(jump.impulse_height_m, 100, 2))
     cells = [
         f"{fmt(jump.takeoff_s, 1, 4)} ({fmt(delta(jump.takeoff_s, reference.takeoff_s), 1000, 1, True)})",
         f"{fmt(jump.touchdown_s, 1, 4)} ({fmt(delta(jump.touchdown_s, reference.touchdown_s), 1000, 1, True)})",
-        f"{fmt(jump.flight_s, 1000, 1)} ({fmt(delta(jump.flight_s, reference.flight_s), 1000, 1, True)})",
-        f"{fmt(jump.contact_s, 1000, 1)} ({fmt(delta(jump.contact_s, reference.contact_s), 1000, 1, True)})",
-        f"{fmt(jump.height_m, 100, 2)} ({fmt(delta(jump.height_m, reference.height_m), 100, 2, True)})"
-        + (f"; impulse {fmt(jump.impulse_height_m, 100, 2)}" if jump.impulse_height_m is not None else ""),
-        f"{fmt(jump.peak_force_n, 1, 0)} ({fmt(delta(jump.peak_force_n, reference.peak_force_n), 1, 0, True)})",
+        compared("flight", jump.flight_s, reference.flight_s, 1000, 1),
+        compared("contact", jump.contact_s, reference.contact_s, 1000, 1),
+        compared("height", jump.height_m, reference.height_m, 100, 2) + impulse,
+        compared("peak", jump.peak_force_n, reference.peak_force_n, 1, 0),
     ]
     return f"| {name} | " + " | ".join(cells) + " |"
 
 
+def compared(kind: str, value, reference, scale: float, places: int) -> str:
+    """A value and its difference from the reference's, or IMPOSSIBLE."""
+    if impossible(kind, value):
+        return IMPOSSIBLE
+    return f"{fmt(value, scale, places)} ({fmt(delta(value, reference), scale, places, True)})"
+
+
 def summary_rows(traces, results) -> list[str]:
-    """Mean and largest |difference| from the truth, per method, simulated sessions."""
+    """Mean and largest |difference| from the reference, per method; values
+    no jump can have are left out and counted."""
     rows = []
     for name in results[traces[0].name]:
         errors = {"takeoff": [], "touchdown": [], "flight": [], "contact": [], "height": [], "peak": []}
-        found = total = 0
+        found = total = flagged = 0
         for trace in traces:
             jumps, _ = results[trace.name][name]
             for truth in trace.truth:
@@ -325,9 +369,13 @@ def summary_rows(traces, results) -> list[str]:
                                          ("contact", jump.contact_s, truth.contact_s, 1000),
                                          ("height", jump.height_m, truth.height_m, 100),
                                          ("peak", jump.peak_force_n, truth.peak_force_n, 1)):
+                    if impossible(key, a):
+                        flagged += 1
+                        continue
                     d = delta(a, b)
                     if d is not None:
                         errors[key].append(abs(d) * scale)
+                flagged += impossible("height", jump.impulse_height_m)
 
         def stat(key, places):
             values = errors[key]
@@ -335,8 +383,13 @@ def summary_rows(traces, results) -> list[str]:
                 return "-"
             return f"{statistics.fmean(values):.{places}f} / {max(values):.{places}f}"
         rows.append(f"| {name} | {found} of {total} | {stat('takeoff', 2)} | {stat('touchdown', 2)} | "
-                    f"{stat('flight', 2)} | {stat('contact', 2)} | {stat('height', 2)} | {stat('peak', 0)} |")
+                    f"{stat('flight', 2)} | {stat('contact', 2)} | {stat('height', 2)} | {stat('peak', 0)} | "
+                    f"{flagged} |")
     return rows
+
+
+SUMMARY_HEADER = ["| method | jumps found | take-off ms | touchdown ms | flight ms | contact ms | height cm | "
+                  "peak N | impossible |", "|---|---|---|---|---|---|---|---|---|"]
 
 
 def timing_rows(traces, results) -> list[str]:
@@ -347,7 +400,8 @@ def timing_rows(traces, results) -> list[str]:
     return rows
 
 
-def report(real, simulated, results, missing, repeat) -> str:
+def report(real, simulated, results, peers: dict, repeat: int, seconds: float) -> str:
+    """``peers``: each peer's version, or why it is not in the tables."""
     names = list(results[real[0].name])
     lines = [
         "# Validation",
@@ -366,12 +420,16 @@ def report(real, simulated, results, missing, repeat) -> str:
         "(jumpmetrics: its own landing phase). Contact is the contact that ended at the take-off, when it",
         f"began with a landing within {MAX_CONTACT_S:g} s (the drop jump's, and rebounds).",
         "",
+        "Peers: " + "; ".join(f"{name} {version}" if name in names else f"{name}: {version}"
+                              for name, version in peers.items()) + ".",
+        "",
+        f"A value no jump can have (a height outside 0-{MAX_HEIGHT_M:g} m, a flight longer than that height's "
+        f"{MAX_FLIGHT_S:.2f} s or not",
+        "positive, a negative contact or force) is a method's failure, not a measurement: it is shown as",
+        f"\"{IMPOSSIBLE}\", left out of the means, and counted in the summaries' last column.",
+        "",
     ]
-    for name in missing:
-        lines.append(f"**{name}** could not be imported on this machine, so it is not in the tables.")
-    if missing:
-        lines.append("")
-    if "jumpmetrics" not in missing:
+    if "jumpmetrics" in names:
         lines += ["jumpmetrics' one-call `process_jump_trial` on each whole real recording: " +
                   "; ".join(f"{trace.name} {jumpmetrics_wrapper(trace)}" for trace in real) +
                   ". The tables use its documented building blocks instead (see `jumpmetrics_jumps`).",
@@ -381,8 +439,7 @@ def report(real, simulated, results, missing, repeat) -> str:
               "These recordings have no ground truth, so differences are from the **level + 5 SD** rule:",
               "milliseconds for times, centimetres for height, newtons for force. In short, the mean / largest",
               f"|difference| over their {sum(len(t.truth) for t in real)} jumps:", "",
-              "| method | jumps found | take-off ms | touchdown ms | flight ms | contact ms | height cm | peak N |",
-              "|---|---|---|---|---|---|---|---|"]
+              *SUMMARY_HEADER]
     lines += summary_rows(real, results)
     lines += ["", "Each jump, with the differences in brackets:", ""]
     for trace in real:
@@ -396,12 +453,12 @@ def report(real, simulated, results, missing, repeat) -> str:
             for name in names:
                 lines.append(jump_rows(name, matched(results[trace.name][name][0], ref_jump), ref_jump))
             lines.append("")
+    seeds = ", ".join(trace.name.removeprefix("simulated seed ") for trace in simulated)
     lines += ["## Simulated sessions with ground truth", "",
-              f"{len(simulated)} sessions of the simulated athlete ({SIMULATED_S:g} s each, seeds "
-              f"{', '.join(map(str, SIMULATED_SEEDS))}): backward-jump reps with rebounds, landings of known",
+              f"{len(simulated)} sessions of the simulated athlete ({seconds:g} s each, seeds "
+              f"{seeds}): backward-jump reps with rebounds, landings of known",
               "peak force. Each cell is the mean / largest |difference| from the truth over the jumps found.", "",
-              "| method | jumps found | take-off ms | touchdown ms | flight ms | contact ms | height cm | peak N |",
-              "|---|---|---|---|---|---|---|---|"]
+              *SUMMARY_HEADER]
     lines += summary_rows(simulated, results)
     lines += ["", "## Time to analyse", "",
               f"Milliseconds per file, the median of {repeat} runs, the same arrays in memory for every method.", "",
@@ -415,10 +472,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "validation.md")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--recording", action="append", metavar="NAME",
+                        help="only this shared recording (repeatable; default: all)")
+    parser.add_argument("--seeds", type=int, nargs="+", default=list(SIMULATED_SEEDS), metavar="N",
+                        help="simulated sessions (default: %(default)s)")
+    parser.add_argument("--simulated-s", type=float, default=SIMULATED_S, metavar="S",
+                        help="length of each simulated session (default: %(default)s)")
+    parser.add_argument("--no-peers", action="store_true", help="leave jumpmetrics and plateforce out")
     args = parser.parse_args()
-    missing = [name for name, method in METHODS.items() if method is None]
-    methods = {name: method for name, method in METHODS.items() if method is not None}
-    real, simulated = real_traces(), simulated_traces()
+    peers = {name: "left out of this run (--no-peers)" if args.no_peers else
+             (peer_version(name) or "not installed on this machine, so not in the tables") for name in PEERS}
+    methods = {name: method for name, method in METHODS.items()
+               if name not in PEERS or (not args.no_peers and peer_version(name))}
+    real, simulated = real_traces(args.recording), simulated_traces(args.seeds, args.simulated_s)
+    if not real:
+        raise SystemExit(f"no shared recording of those names in {RECORDINGS}; see --help")
     results = {}
     for trace in real + simulated:
         results[trace.name] = {name: run(trace, method, args.repeat) for name, method in methods.items()}
@@ -426,7 +494,7 @@ def main() -> None:
                                              for name, (jumps, seconds) in results[trace.name].items()))
     for trace in real:
         trace.truth = results[trace.name]["level + 5 SD"][0]
-    args.out.write_text(report(real, simulated, results, missing, args.repeat))
+    args.out.write_text(report(real, simulated, results, peers, args.repeat, args.simulated_s))
     print(f"wrote {args.out}")
 
 

@@ -17,6 +17,7 @@ from station.kiosk.screens.summary import coaching_line
 from station.log.db import open_log
 from station.log.schema import MIGRATIONS
 from station.log.writer import SessionLog
+from station.sources.simulated import PLATE_WIDTH_M
 
 RULES = ForceRules()
 
@@ -111,13 +112,34 @@ def test_the_log_the_export_and_the_summary_carry_both(session, tmp_path):
     conn.close()
     files = {p.name: p for p in out.rglob("*.csv")}
     with open(files["reps.csv"], newline="", encoding="utf-8-sig") as f:
-        assert "fatigue" in next(csv.reader(f))
+        exported = [row["fatigue"] for row in csv.DictReader(f)]
+    reps = [e for e in session if isinstance(e, Rep)]
+    assert exported == [str(int(rep.fatigue)) for rep in reps]
+    assert "1" in exported and "0" in exported
     with open(files["phases.csv"], newline="", encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     assert any(row["cop_left_pct"] for row in rows if row["kind"] == "contact")
     assert all(t.mean_cop_left_pct is not None for t in totals if t.reps)
     line = coaching_line(totals[0])
     assert "COP balance" in line and "not per leg" in line
+
+
+def test_landings_off_the_middle_line_show_in_their_balance_and_on_the_summary():
+    # Landings 10 cm left of the 0.6 m plate's middle line: by the corners'
+    # bilinear weights, 0.5 + 0.1 / 0.6 of the force is on the left half.
+    events, _, _ = run_session(2, 60, landing_x_m=-0.1)
+    expected_pct = 100 * (0.5 + 0.1 / PLATE_WIDTH_M)
+    board, totals = LiveBoard(has_force=True), []
+    for event in events:
+        board.apply(event)
+        if isinstance(event, SetEnd) and event.reps:
+            totals.append(board.last_totals)
+    balances = [e.landing["cop_left_pct"] for e in events if isinstance(e, Landing)]
+    # Each landing's feet are placed with a 1.5 cm SD (2.5 % of the width).
+    assert len(balances) > 20 and min(balances) > 55
+    assert np.mean(balances) == pytest.approx(expected_pct, abs=1.5)
+    assert totals and all(t.mean_cop_left_pct == pytest.approx(expected_pct, abs=3) for t in totals)
+    assert f"COP balance {totals[0].mean_cop_left_pct:.0f} % left" in coaching_line(totals[0])
 
 
 def test_a_tired_set_says_from_which_rep_on_its_summary():

@@ -10,10 +10,11 @@ import sqlite3
 import threading
 import time
 import tty
-
 import pytest
 
+from drop_jumps import drop_jumps
 from station.identity.serial_decoder import rdm6300_frame
+from station.sources.recording import write_recording
 from station_process import start_station, station
 
 ADA_TAG, BO_TAG = "0400A2B1C3", "0010662339"
@@ -148,3 +149,35 @@ def test_the_doctor_shows_the_last_runs_bad_reads(tmp_path, reader_pty):
     doctor = station("doctor", "--data-dir", data)
     [line] = [line for line in doctor.stdout.splitlines() if "tag reader, last run" in line]
     assert f"serial reader at {port}" in line and " checksum)" in line and "bad reads" in line
+
+
+def test_a_tapped_athletes_body_mass_rates_the_first_landing_of_their_next_set_before_its_weigh_in(
+        tmp_path, reader_pty):
+    master, port = reader_pty
+    data = tmp_path / "data"
+    assert station("athletes", "--data-dir", data, "add", "Ada", "--tag", ADA_TAG, "--mass", 68).returncode == 0
+    recording = tmp_path / "drops.csv"
+    write_recording(recording, drop_jumps(copies=10))
+    process = start_station("run", "--replay", recording, "--headless", "--speed", 2,
+                            "--data-dir", data, "--reader", f"serial:{port}")
+    try:
+        lines = Lines(process)
+        lines.until(lambda seen: count("tap", seen) == 1, between=lambda: os.write(master, rdm6300_frame(ADA_TAG)))
+    finally:
+        printed = lines.rest(timeout_s=120.0)
+        process.wait(timeout=60)
+        errors = process.stderr.read()
+        process.stdout.close()
+        process.stderr.close()
+    assert process.returncode == 0, errors
+    tapped = next(i for i, line in enumerate(printed) if line["type"] == "tap")
+    before = [line for line in printed[:tapped] if line["type"] == "landing"]
+    assert all(line["landing"]["rating"] is None for line in before)   # nobody known: rated late
+    start = next(line for line in printed[tapped:] if line["type"] == "set_start")
+    in_set = [line for line in printed[printed.index(start):]
+              if line.get("set") == start["index"] and line["type"] in ("landing", "body_weight")]
+    first, weighed = in_set[0], next(line for line in in_set if line["type"] == "body_weight")
+    assert first["type"] == "landing" and not first["late"] and first["landing"]["rating"] is not None
+    assert first["landing"]["peak_force_bw"] == pytest.approx(first["landing"]["peak_force_n"] / (68 * 9.81),
+                                                             abs=0.001)
+    assert in_set.index(first) < in_set.index(weighed)

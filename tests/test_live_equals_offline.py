@@ -3,8 +3,9 @@ the same events, to the last digit."""
 
 from station_process import json_lines, station
 from station.analysis.pipeline import Pipeline, analyse
+from station.analysis.force.handover import NO_MAT
 from station.app import StationLoop
-from station.readings import TWO_ZONES
+from station.readings import TWO_ZONES, ForceBlock, MatStart
 from station.sources.recording import RecordingSource, recording_from_readings, write_recording
 from station.sources.simulated import simulate
 
@@ -28,9 +29,9 @@ class SteppingClock:
         return self.now_s
 
 
-def test_live_paced_replay_gives_the_offline_events(tmp_path):
-    from station.sources.recording import read_recording
-    recording = read_recording(make_recording(tmp_path))
+def live_and_offline(recording):
+    """(live, offline): the recording played through the main loop on an
+    uneven clock, and analysed as a file."""
     offline = [e.to_json() for e in analyse(RecordingSource(recording))]
     live = []
     loop = StationLoop(RecordingSource(recording), Pipeline(), lambda e: live.append(e.to_json()),
@@ -38,8 +39,25 @@ def test_live_paced_replay_gives_the_offline_events(tmp_path):
     while loop.step():
         pass
     loop.finish()
+    return live, offline
+
+
+def test_live_paced_replay_gives_the_offline_events(tmp_path):
+    from station.sources.recording import read_recording
+    live, offline = live_and_offline(read_recording(make_recording(tmp_path)))
     assert live == offline
     assert any(e["type"] == "rep" for e in live)
+
+
+def test_a_session_with_the_mat_unplugged_plays_live_as_it_is_analysed():
+    # The mat reads open throughout: the load cells time the jumps.
+    start, readings, _ = simulate(7, 40, zones=TWO_ZONES, force=True)
+    force = [r for r in readings if isinstance(r, ForceBlock)]
+    unplugged = MatStart(start.time_s, {zone: False for zone in TWO_ZONES})
+    live, offline = live_and_offline(recording_from_readings(unplugged, force, TWO_ZONES))
+    assert live == offline
+    assert [e["message"] for e in live if e["type"] == "fault"] == [NO_MAT]
+    assert sum(e["type"] == "rep" and e["valid"] for e in live) > 5
 
 
 def test_station_run_replay_prints_what_analyse_prints(tmp_path):

@@ -13,6 +13,7 @@ from station.errors import UserError
 from station.log.athletes import add_athlete
 from station.log.db import DB_FILE
 from station.log.run_log import RunLog, open_run_log
+from station.readings import MatStart
 from station.sources.simulated import simulate
 from station_process import station
 
@@ -44,6 +45,30 @@ def test_the_kiosk_picks_from_the_roster_or_a_guest(tmp_path):
     assert conn.execute("SELECT mat_source, force_source, simulated FROM sessions").fetchall() == [
         ("simulated", "none", 0)]
     assert log.roster() == []  # closed: nothing to pick from
+
+
+class HeardMasses:
+    """A loop's stand-in: its pipeline hears the body masses the log tells."""
+
+    def __init__(self):
+        self.heard = []
+        self.pipeline = types.SimpleNamespace(set_body_mass_kg=self.heard.append)
+        self.mat_start, self.source = MatStart(0.0, {"mat": False}), types.SimpleNamespace(has_force=True)
+
+
+def test_who_is_up_gives_the_pipeline_their_roster_body_mass(tmp_path):
+    log = open_run_log(run_args(tmp_path), Config(), types.SimpleNamespace(simulated=False))
+    ada = add_athlete(log.session.conn, "Ada", body_mass_kg=58.5)
+    bo = add_athlete(log.session.conn, "Bo")
+    log.athlete_id = ada.id   # picked before the loop started
+    loop = HeardMasses()
+    log.started(loop, Config())
+    log.athlete_id = bo.id    # no mass on the roster
+    log.pick_guest()
+    log.athlete_id = None
+    log.athlete_id = ada.id
+    log.close()
+    assert loop.heard == [58.5, None, None, None, 58.5]
 
 
 def test_without_a_log_events_pass_straight_on():

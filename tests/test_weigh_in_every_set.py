@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from station.analysis.events import BodyWeight, Contact, Landing, Rep, SetEnd
+from drop_jumps import drop_jumps
+from station.analysis.events import BodyWeight, Contact, Landing, Rep, SetEnd, SetStart
 from station.analysis.force.rules import ForceRules
 from station.analysis.force.weigh_in import WeighIn, max_sd_n
 from station.analysis.pipeline import Pipeline, analyse
@@ -121,6 +122,21 @@ def test_a_known_athletes_body_mass_rates_landings_before_the_weigh_in():
     landings = [e for e in events if isinstance(e, Landing)]
     assert len(landings) == 1 and not landings[0].late
     assert landings[0].landing["peak_force_bw"] == pytest.approx(2384.4 / (68.0 * 9.81), abs=0.001)
+
+
+def test_a_body_mass_given_during_a_set_stands_in_from_the_next_set_only():
+    # The athlete picked while a set goes on is up next: the set going on may
+    # be someone else's.
+    source = RecordingSource(drop_jumps(copies=2))
+    pipeline = Pipeline()
+    events = pipeline.start(source.start(), has_force=True) + pipeline.feed(source.read(2.0))
+    assert [e.index for e in events if isinstance(e, SetStart)] == [1]
+    pipeline.set_body_mass_kg(68.0)
+    events += pipeline.feed(source.read(float("inf"))) + pipeline.finish(source.end_s())
+    early = [e for e in events if isinstance(e, Landing) and not e.late]
+    assert [(e.set_index, e.landing["rating"] is None) for e in early] == [(1, True), (2, False)]
+    assert early[1].landing["peak_force_bw"] == pytest.approx(early[1].landing["peak_force_n"] / (68 * 9.81),
+                                                              abs=0.001)
 
 
 def test_a_late_rating_is_written_over_the_contact_and_rep_rows_and_counted_in_the_summary(tmp_path):

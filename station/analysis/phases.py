@@ -86,6 +86,24 @@ class PhaseTracker:
     def in_flight(self) -> bool:
         return self._phase.kind == FLIGHT
 
+    @property
+    def settled(self) -> tuple[bool, bool] | None:
+        """(in a set, in contact) once no change waits to be believed; None while one does."""
+        if self._tentative is not None:
+            return None
+        return self._phase.kind != OFF, self._phase.kind == CONTACT
+
+    def end_contact(self, time_s: float) -> list:
+        """The contact going on ends at ``time_s`` with nobody there: a step-off.
+
+        For a contact another sensor says was not real (a mat stuck closed
+        while the plate was empty); only with no change waiting.
+        """
+        if self._phase.kind != CONTACT or self._tentative is not None:
+            raise ValueError("only a settled contact can be ended")
+        self._contact_before = self._contact(self._phase, time_s)
+        return self._step_off(time_s)
+
     def advance(self, now_s: float) -> list:
         # Step-off is checked before and after a change is believed: a landing
         # later than step_off_s after the take-off is a step back on, and a

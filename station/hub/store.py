@@ -2,8 +2,9 @@
 
 Called by the writer thread inside one transaction per batch. A message
 already here (same site, station and seq) changes nothing; a later entry
-about a session or a set replaces the earlier one; a rep never changes once
-stored.
+about a session or a set replaces the earlier one; a rep is stored once,
+and a later entry about it (its landing rated late, once its set was
+weighed) changes only its rating columns.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from station.hub.validate import Message
 REP_COLUMNS = ("set_index", "athlete", "completed_at", "back_flight_s", "rebound_contact_s",
                "forward_flight_s", "jump_height_m", "rsi", "landing_peak_force_n",
                "loading_rate_bw_per_s", "softness", "rating", "valid", "reason", "fatigue")
+#: What a rep sent again may change: a landing's rating needs the set's body
+#: weight, which may come after the rep (docs/landing.md, "Body weight").
+RATING_COLUMNS = ("landing_peak_force_n", "loading_rate_bw_per_s", "softness", "rating")
 SET_COLUMNS = ("athlete", "started_at", "start_s", "end_s", "ended_by", "reps", "valid_reps",
                "body_weight_n")
 SESSION_COLUMNS = ("started_at", "ended_at", "mat_source", "force_source", "simulated")
@@ -44,9 +48,14 @@ def store_entry(conn: sqlite3.Connection, message: Message, received_at: str) ->
 
 
 def _rep(conn, site, station, seq, body) -> None:
+    """A rep, once; sent again, its rating columns as of the newest entry
+    (an older one replayed later does not undo a rating)."""
     conn.execute(
-        f"INSERT OR IGNORE INTO reps (site, station, session, rep_index, seq, "
-        f"{', '.join(REP_COLUMNS)}) VALUES (?, ?, ?, ?, ?, {', '.join('?' * len(REP_COLUMNS))})",
+        f"INSERT INTO reps (site, station, session, rep_index, seq, "
+        f"{', '.join(REP_COLUMNS)}) VALUES (?, ?, ?, ?, ?, {', '.join('?' * len(REP_COLUMNS))}) "
+        f"ON CONFLICT (station, session, rep_index) DO UPDATE SET "
+        + ", ".join(f"{column} = excluded.{column}" for column in (*RATING_COLUMNS, "seq"))
+        + " WHERE excluded.seq > reps.seq",
         (site, station, body["session"], body["index"], seq,
          *(body[column] for column in REP_COLUMNS)))
 

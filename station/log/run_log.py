@@ -34,6 +34,8 @@ class RunLog:
         self.session = session
         #: What happened to the log on the way in (set aside), for the screen; or None.
         self.notice = notice
+        #: The pipeline's ``set_body_mass_kg``, once the run has started.
+        self._body_mass_to: Callable[[float | None], None] | None = None
 
     @property
     def athlete_id(self) -> int | None:
@@ -41,9 +43,12 @@ class RunLog:
 
     @athlete_id.setter
     def athlete_id(self, athlete_id: int | None) -> None:
-        """Who is on the mat (``athletes.id``), or None for nobody picked."""
+        """Who is on the mat (``athletes.id``), or None for nobody picked;
+        their body mass from the roster stands in for their weight from the
+        next set on, until a set is weighed (docs/landing.md, "Body weight")."""
         if self.session is not None:
             self.session.athlete_id = athlete_id
+        self._tell_body_mass()
 
     def roster(self) -> list[Athlete]:
         """The athletes to pick from, in name order ([] without a log)."""
@@ -85,11 +90,22 @@ class RunLog:
 
     def started(self, loop, config) -> None:
         """The loop has started its source: keep each set's raw readings from
-        now on, with the plate's size, which the analysis of a file needs."""
+        now on, with the plate's size, which the analysis of a file needs;
+        and tell its pipeline the body mass of each athlete picked from now on."""
+        self._body_mass_to = loop.pipeline.set_body_mass_kg
+        if self.athlete_id is not None:  # picked before the loop started
+            self._tell_body_mass()
         if self.session is not None:
             plate = {"plate_width_m": f"{config.plate.width_m:g}",
                      "plate_depth_m": f"{config.plate.depth_m:g}"}
             self.session.record_raw(loop.mat_start, loop.source.has_force, plate)
+
+    def _tell_body_mass(self) -> None:
+        if self._body_mass_to is None:
+            return
+        athlete = next((a for a in self.roster() if self.athlete_id is not None and a.id == self.athlete_id),
+                       None)
+        self._body_mass_to(None if athlete is None else athlete.body_mass_kg)
 
     def close(self) -> None:
         if self.session is not None:

@@ -341,19 +341,26 @@ class SessionLog:
 
     def _write_late_landing(self, owner: _Set, event: Landing) -> None:
         """A landing rated once its set was weighed: its contact's row, and
-        its rep's, if they are written already (if not, they will carry it)."""
+        its rep's, if they are written already (if not, they will carry it);
+        a rep already written is sent to the class network again, rated."""
         landing = event.landing
         self.conn.execute(
             "UPDATE contacts SET " + ", ".join(f"{key} = ?" for key in LANDING_KEYS) +
             " WHERE set_id = ? AND contact_index = ?",
             (*(_landing_value(landing, key) for key in LANDING_KEYS), owner.row_id, event.contact_index))
         rep_index = (owner.rep_of_contact or {}).get(event.contact_index)
-        if rep_index is not None:
-            self.conn.execute(
-                "UPDATE reps SET landing_peak_force_n = ?, loading_rate_bw_per_s = ?, softness = ?, "
-                "rating = ? WHERE set_id = ? AND rep_index = ?",
-                (landing.get("peak_force_n"), landing.get("loading_rate_bw_per_s"), landing.get("softness"),
-                 landing.get("rating"), owner.row_id, rep_index))
+        if rep_index is None:
+            return
+        rated = self.conn.execute("SELECT id FROM reps WHERE set_id = ? AND rep_index = ?",
+                                  (owner.row_id, rep_index)).fetchone()
+        if rated is None:
+            return
+        self.conn.execute(
+            "UPDATE reps SET landing_peak_force_n = ?, loading_rate_bw_per_s = ?, softness = ?, "
+            "rating = ? WHERE id = ?",
+            (landing.get("peak_force_n"), landing.get("loading_rate_bw_per_s"), landing.get("softness"),
+             landing.get("rating"), rated[0]))
+        self._outbox("rep", rep_body(self.conn, rated[0]))
 
     def _write_rep(self, owner: _Set, rep: Rep, completed_at: str) -> None:
         rebound = rep.rebound_contact

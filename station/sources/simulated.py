@@ -133,6 +133,7 @@ def force_block(
     rng: np.random.Generator,
     plate_width_m: float = PLATE_WIDTH_M,
     plate_depth_m: float = PLATE_DEPTH_M,
+    landing_x_m: float = 0.0,
 ) -> ForceBlock:
     """``n`` samples of the plate from ``t0_s`` (a multiple of 1/rate_hz) on.
 
@@ -141,7 +142,10 @@ def force_block(
     a step-off, any other in a take-off. A contact that is not a landing
     begins with a step-on, except at time 0, where the athlete is already
     standing. Each cell adds ``CELL_NOISE_N`` of noise, drawn from ``rng`` in
-    sample order, so consecutive blocks equal one long block.
+    sample order, so consecutive blocks equal one long block. The feet of
+    each landing are centred ``landing_x_m`` right of the plate's middle
+    line (negative: left), as an athlete who favours one leg lands; standing
+    stays centred.
 
     The total force is split over the corners by the bilinear weights of the
     centre of pressure (x, y), a = width, b = depth:
@@ -162,7 +166,7 @@ def force_block(
             continue
         following = phases[index + 1] if index + 1 < len(phases) else None
         step_off = following is not None and following.kind == OFF
-        shape = _ContactShape(phase, weight_n, step_off, plate_depth_m)
+        shape = _ContactShape(phase, weight_n, step_off, plate_depth_m, landing_x_m if phase.landed else 0.0)
         force_n[begin:end], x_m[begin:end], y_m[begin:end] = shape.render(time_s[begin:end])
     weights = _corner_weights(x_m / plate_width_m, y_m / plate_depth_m)
     corners_n = force_n[:, None] * weights + rng.normal(0.0, CELL_NOISE_N, size=(n, 4))
@@ -184,7 +188,8 @@ class _ContactShape:
     renders the same contact the same way.
     """
 
-    def __init__(self, phase: TruePhase, weight_n: float, step_off: bool, plate_depth_m: float):
+    def __init__(self, phase: TruePhase, weight_n: float, step_off: bool, plate_depth_m: float,
+                 feet_x_m: float = 0.0):
         rng = np.random.default_rng([round(phase.start_s * 1e6), round(phase.end_s * 1e6)])
         self.start_s = phase.start_s
         self.weight_n = weight_n
@@ -192,7 +197,7 @@ class _ContactShape:
         self.sway_hz = rng.uniform(*SWAY_HZ, size=3)
         self.sway_phase = rng.uniform(0.0, 2.0 * np.pi, size=3)
         side = 1.0 if phase.zone == FRONT else -1.0
-        self.feet_x_m = rng.normal(0.0, FEET_X_SD_M)
+        self.feet_x_m = feet_x_m + rng.normal(0.0, FEET_X_SD_M)
         self.feet_y_m = side * plate_depth_m / 4.0 + rng.normal(0.0, FEET_Y_SD_M)
 
     def render(self, time_s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -287,6 +292,8 @@ class SimulatedSource:
     (default: the athlete's seed). The stream is the same however it is read.
     ``keep_truth``: keep every phase for ``truth``; without it only the
     phases still to be rendered are kept, so a run of days keeps flat memory.
+    ``landing_x_m``: landings centred that far right of the plate's middle
+    line (negative: left), see ``force_block``.
 
         source = SimulatedSource(SimulatedAthlete(seed=3))
         source.start()
@@ -304,9 +311,11 @@ class SimulatedSource:
         chatter_max_s: float = 0.004,
         seed: int | None = None,
         keep_truth: bool = True,
+        landing_x_m: float = 0.0,
     ):
         _check_zones(zones)
         self.keep_truth = keep_truth
+        self.landing_x_m = landing_x_m
         self.athlete = athlete
         self.zones = tuple(zones)
         self.has_force = force
@@ -387,6 +396,7 @@ class SimulatedSource:
             self.rate_hz,
             self.athlete.body_mass_kg,
             self._noise_rng,
+            landing_x_m=self.landing_x_m,
         )
         self._next_sample = last + 1
         return block
@@ -417,13 +427,15 @@ def simulate(
     zones: tuple[str, ...] = TWO_ZONES,
     force: bool = True,
     rate_hz: float = 1000.0,
+    landing_x_m: float = 0.0,
 ) -> tuple[MatStart, list[Reading], list[TruePhase]]:
     """Everything a station would read of athlete ``seed`` up to ``duration_s``.
 
     Returns the start, the readings (edges, then one force block) and the
-    true phases that ended by then.
+    true phases that ended by then. ``landing_x_m``: see ``SimulatedSource``.
     """
-    source = SimulatedSource(SimulatedAthlete(seed), zones=zones, force=force, rate_hz=rate_hz)
+    source = SimulatedSource(SimulatedAthlete(seed), zones=zones, force=force, rate_hz=rate_hz,
+                             landing_x_m=landing_x_m)
     start = source.start()
     readings = source.read(duration_s)
     return start, readings, source.truth

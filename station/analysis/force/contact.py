@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from station.analysis.force.buffer import ForceBuffer
+from station.analysis.force.edges import MIN_MIDDLE_SAMPLES
 from station.analysis.force.rules import ForceRules
 from station.readings import MatEdge
 
@@ -41,7 +42,7 @@ def unloaded_threshold_n(fz_n: np.ndarray, rules: ForceRules) -> float:
     """mean + k·SD of the middle half of an unloaded stretch, at least the floor."""
     quarter = len(fz_n) // 4
     middle = fz_n[quarter:len(fz_n) - quarter]
-    if len(middle) < 10:
+    if len(middle) < MIN_MIDDLE_SAMPLES:
         return rules.contact_floor_n
     return max(rules.contact_floor_n, float(middle.mean() + rules.noise_sd_factor * middle.std()))
 

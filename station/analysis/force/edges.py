@@ -26,7 +26,11 @@ import numpy as np
 
 from station.analysis.force.rules import ForceRules
 
-#: Fewer samples than this in the middle of a stretch give no level.
+#: Fewer samples than this in the middle of a stretch give no level: an SD
+#: of fewer than 10 samples is itself uncertain by a quarter (its relative
+#: standard error is 1/sqrt(2(n-1))). At 1 kHz the middle of the shortest
+#: flight (min_flight_s, 80 ms) holds 40; only data slower than 250 Hz, or a
+#: stretch cut by a gap, falls short, and keeps its provisional edges.
 MIN_MIDDLE_SAMPLES = 10
 
 

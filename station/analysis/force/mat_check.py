@@ -6,9 +6,17 @@ ms after the foot loads it). When they disagree for longer than
 ``mat_disagree_s`` something is wrong with the mat: contact on the mat with an
 empty plate is a mat stuck closed (or shorted); a loaded plate with no
 contact on the mat is a mat unplugged (an open switch reads as no contact).
+
+A fault holds until the mat itself changes again (a mat edge): a dead mat
+agrees with the plate at every take-off (or landing), and clearing it there
+would make the fault come and go at every jump. While it holds, each change
+of the plate is a ``PlateChanged`` moment, when timing may move to the
+plate (handover.py).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from station.analysis.events import Fault
 from station.analysis.mat import Transition
@@ -17,7 +25,14 @@ STUCK = ("The mat reports contact but the plate is empty: the mat may be stuck o
          "shorted. Check the mat and its cable; landing forces still come from the plate.")
 SILENT = ("The plate is loaded but the mat reports no contact: the mat may be unplugged. "
           "Check the mat cable; landing forces still come from the plate.")
-AGREE = "The mat and the plate agree again."
+WORKS = "The mat works again."
+
+
+@dataclass(frozen=True, slots=True)
+class PlateChanged:
+    """The plate changed at ``time_s`` while the mat's fault holds."""
+
+    time_s: float
 
 
 class MatCheck:
@@ -25,7 +40,11 @@ class MatCheck:
 
         check = MatCheck(disagree_s=0.5, mat_contact=True, plate_contact=True)
         check.mat(transition); check.plate(transition)
-        check.decide(until_s)   # -> [(decision_time_s, Fault), ...]
+        check.decide(until_s)   # -> [(decision_time_s, Fault or PlateChanged), ...]
+
+    A disagreement counts from a change: at the start a mat's level may not
+    be known (a front-end reports its mat only when it changes, so it
+    starts open), and someone standing on the plate then is no fault.
     """
 
     def __init__(self, disagree_s: float, mat_contact: bool, plate_contact: bool) -> None:
@@ -42,9 +61,9 @@ class MatCheck:
     def plate(self, change: Transition) -> None:
         self._changes.append((change.time_s, "plate", change.contact))
 
-    def decide(self, until_s: float) -> list[tuple[float, Fault]]:
-        """Faults that begin or end by ``until_s``; both streams must be known
-        up to then."""
+    def decide(self, until_s: float) -> list[tuple[float, Fault | PlateChanged]]:
+        """Faults that begin or end by ``until_s``, and the plate's changes
+        while one holds; both streams must be known up to then."""
         self._changes.sort()
         out = []
         while self._changes and self._changes[0][0] <= until_s:
@@ -52,12 +71,15 @@ class MatCheck:
             out += self._overdue(time_s)
             self._levels[stream] = contact
             agree = self._levels["mat"] == self._levels["plate"]
-            if agree and self._since_s is not None:
-                if self._reported:
-                    self.active = None
-                    out.append((time_s, Fault(time_s, "mat", False, AGREE)))
-                self._since_s, self._reported = None, False
-            elif not agree and self._since_s is None:
+            if self._reported and stream == "mat":
+                self.active, self._reported = None, False
+                out.append((time_s, Fault(time_s, "mat", False, WORKS)))
+                self._since_s = None if agree else time_s
+            elif self._reported:
+                out.append((time_s, PlateChanged(time_s)))
+            elif agree:
+                self._since_s = None
+            elif self._since_s is None:
                 self._since_s = time_s
         return out + self._overdue(until_s)
 

@@ -61,7 +61,8 @@ class ForceRules:
         hard = peak at least ``hard_min_bw`` or rate at least
         ``hard_min_rate_bw_per_s``; firm otherwise.
     cop_min_n:
-        The centre of pressure means something only well above noise.
+        The centre of pressure means something only well above noise: at
+        100 N the cells' noise moves it by about 1.5 cm.
     cop_touchdown_s, cop_takeoff_s:
         Direction compares where the feet were just after touchdown with where
         they were just before the take-off that started the flight.
@@ -91,10 +92,13 @@ class ForceRules:
         corner cannot pull the plate down by 5 kg.
     zero_quiet_sd_n, zero_drift_max_n:
         A window where the total force is still (SD at most
-        ``zero_quiet_sd_n``) and near zero (within weigh_in_min_n / 2) is
-        the empty plate; reading more than ``zero_drift_max_n`` from zero is
-        a drifted zero. 10 N is half the contact floor: beyond it, the
-        residual plus noise can reach the provisional threshold.
+        ``zero_quiet_sd_n``: an empty plate is quiet to a newton or two per
+        cell, more is someone touching it) and near zero (within
+        weigh_in_min_n / 2) is the empty plate; its mean is how far the
+        unloaded level has moved from the calibration's zero (the tare made
+        it 0 N), and more than ``zero_drift_max_n`` is a drifted zero. 10 N
+        is half the contact floor: beyond it, the residual plus noise can
+        reach the provisional threshold.
     fatigue_drop_share, fatigue_best_reps:
         A rep whose rebound RSI is more than ``fatigue_drop_share`` (20 %)
         below the mean of the set's ``fatigue_best_reps`` (2) best RSIs so
@@ -103,7 +107,8 @@ class ForceRules:
         setting the bar. Works with or without load cells.
     force_wait_s:
         Live, force frames may arrive a little after mat edges; the pipeline
-        waits this long for them before timing from the mat alone.
+        waits this long for them before timing from the mat alone: ten times
+        a source's usual latency, and about one jump.
     """
 
     contact_floor_n: float = 20.0

@@ -46,7 +46,7 @@ from station.sources.loadcell.link import DEVICE_NAME, RATES_HZ
 from station.sources.loadcell.protocol import (
     CHANNELS, COUNT_MAX, COUNT_MIN, Command, FrameDecoder, Identity, Kind, MatEdgeFrame, Samples,
     Status, encode)
-from station.sources.simulated import SimulatedSource
+from station.sources.simulated import CELL_NOISE_N, SimulatedSource
 
 LOG = logging.getLogger("station.loadcell")
 
@@ -72,6 +72,8 @@ SKIP_STEP_S = 60.0
 #: The emulator wakes at least this often (s) to see whether it should stop.
 WAKE_S = 0.05
 SYMLINK_NAME = "frontend"
+#: The random stream of an empty plate's noise (apart from the athlete's).
+EMPTY_NOISE_STREAM = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +103,9 @@ class DeviceEmulator:
     ``saturated_cell`` reads the top of the 24-bit range; ``negative_cell``
     reads ``negative_n`` below its true force (a zero far off, or a cell
     wired backwards); ``zero_drift_n_per_s`` moves every cell's zero, the
-    plate's together by that much each athlete second; ``mat_cut_after_s``
+    plate's together by that much each athlete second; ``empty_plate``: nobody
+    on the plate, the cells read their own noise (an idle station, as
+    ``station doctor`` may find it); ``mat_cut_after_s``
     sends no mat edge after that athlete time (a mat whose cable came out
     holds its last level); ``silent`` never
     answers. ``unplug_after_s`` (real seconds after ``start``) pulls the plug,
@@ -125,7 +129,8 @@ class DeviceEmulator:
                  corrupt_every: int | None = None, drop_every: int | None = None,
                  stuck_cell: str | None = None, saturated_cell: str | None = None,
                  negative_cell: str | None = None, negative_n: float = 300.0,
-                 zero_drift_n_per_s: float = 0.0, mat_cut_after_s: float | None = None,
+                 zero_drift_n_per_s: float = 0.0, empty_plate: bool = False,
+                 mat_cut_after_s: float | None = None,
                  silent: bool = False, unplug_after_s: float | None = None,
                  replug_after_s: float | None = None, link_path: str | os.PathLike | None = None,
                  serial_number: str = "EMULATED00000001") -> None:
@@ -147,6 +152,8 @@ class DeviceEmulator:
         self.negative_cell = None if negative_cell is None else CELL_NAMES.index(negative_cell)
         self.negative_n = negative_n
         self.zero_drift_n_per_s = zero_drift_n_per_s
+        self.empty_plate = empty_plate
+        self._empty_noise = np.random.default_rng([seed, EMPTY_NOISE_STREAM])
         self.mat_cut_after_s = mat_cut_after_s
         self.silent = silent
         self.unplug_after_s = unplug_after_s
@@ -400,7 +407,10 @@ class DeviceEmulator:
                 self._pending_edges += [edge for edge in edges if self.mat_cut_after_s is None
                                         or edge.time_s <= self.mat_cut_after_s]
             if block is not None:
-                self._pending_n = np.concatenate((self._pending_n, block.corners_n))
+                corners_n = block.corners_n
+                if self.empty_plate:
+                    corners_n = self._empty_noise.normal(0.0, CELL_NOISE_N, size=corners_n.shape)
+                self._pending_n = np.concatenate((self._pending_n, corners_n))
 
     def _send_edges(self, now_s: float) -> None:
         due = [edge for edge in self._pending_edges if self._athlete_host_s(edge.time_s) <= now_s]
