@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from machine import describe_machine
+from this_machine import describe_machine
 from station.analysis.events import Rep
 from station.analysis.pipeline import analyse
 from station.readings import MatEdge, MatStart, TWO_ZONES

@@ -40,7 +40,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))
 from browser import quit_browser, start_browser  # noqa: E402
 from hub_common import Hub, SimulatedStation  # noqa: E402
-from machine import describe_machine  # noqa: E402
+from this_machine import describe_machine  # noqa: E402
 
 WARM_UP_S = 10.0
 EVERY_S = 1.5

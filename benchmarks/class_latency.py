@@ -31,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from hub_common import Hub, SimulatedStation  # noqa: E402
 from station.log.db import iso_utc  # noqa: E402
-from machine import describe_machine  # noqa: E402
+from this_machine import describe_machine  # noqa: E402
 
 POLL_S = 0.010
 WARM_UP_S = 10.0

@@ -25,7 +25,7 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from log_rows import fill_log, new_log  # noqa: E402
-from machine import describe_machine  # noqa: E402
+from this_machine import describe_machine  # noqa: E402
 from station.export.exporter import export_log  # noqa: E402
 
 TABLES = 4

@@ -46,7 +46,7 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 import numpy as np  # noqa: E402
-from machine import describe_machine  # noqa: E402
+from this_machine import describe_machine  # noqa: E402
 
 from station.analysis.events import Flight, Landing, Rep  # noqa: E402
 from station.app import StationLoop, drive  # noqa: E402

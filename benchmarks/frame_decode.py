@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-from machine import describe_machine
+from this_machine import describe_machine
 from station.sources.loadcell.protocol import CHANNELS, FrameDecoder, Samples, Status, encode
 
 CHUNK_BYTES = 4096

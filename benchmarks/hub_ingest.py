@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from hub_common import Hub, SimulatedStation  # noqa: E402
-from machine import describe_machine  # noqa: E402
+from this_machine import describe_machine  # noqa: E402
 
 
 def main() -> None:

@@ -101,7 +101,7 @@ def report(kind: str, size: str, result: dict) -> None:
 
 
 def main() -> None:
-    from machine import describe_machine
+    from this_machine import describe_machine
     from xvfb import virtual_display
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0, help="how long each run lasts (default 60)")

@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-from machine import describe_machine
+from this_machine import describe_machine
 from station.readings import ForceBlock
 from station.sources.loadcell.emulator import EMULATED_CALIBRATION, DeviceEmulator
 from station.sources.loadcell.link import FrontEndLink

@@ -37,7 +37,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))
 from broker import Broker  # noqa: E402
-from machine import describe_machine  # noqa: E402
+from this_machine import describe_machine  # noqa: E402
 
 
 def run_station(broker: Broker, data_dir: Path, seconds: float) -> list[tuple[float, dict]]:

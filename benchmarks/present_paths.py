@@ -111,7 +111,7 @@ def _renderer_paths(renderer, kind: str, draw) -> None:
 
 def main():
     sys.path.insert(0, os.path.dirname(__file__))
-    from machine import describe_machine
+    from this_machine import describe_machine
     from xvfb import virtual_display
     print(describe_machine())
     with virtual_display(f"{SIZE[0]}x{SIZE[1]}") as (display, server_pid):

@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from machine import describe_machine
+from this_machine import describe_machine
 from station.app import MAX_SLICE_S, StationLoop
 from station.commands.run import pipeline_for
 from station.config import Config

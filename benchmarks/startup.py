@@ -48,7 +48,7 @@ def first_frame_s(env: dict, options: list[str], folder: Path) -> float:
 
 
 def main() -> None:
-    from machine import describe_machine
+    from this_machine import describe_machine
     from xvfb import virtual_display
 
     from station.sources.athlete import SimulatedAthlete

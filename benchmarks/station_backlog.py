@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from machine import describe_machine
+from this_machine import describe_machine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from broker import Broker  # noqa: E402  (the tests' own real broker)

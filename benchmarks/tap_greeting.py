@@ -31,7 +31,7 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
-from machine import describe_machine  # noqa: E402
+from this_machine import describe_machine  # noqa: E402
 
 from station.app import StationLoop  # noqa: E402
 from station.commands.run import pipeline_for  # noqa: E402

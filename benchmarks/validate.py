@@ -40,7 +40,7 @@ from pathlib import Path
 
 import numpy as np
 
-from machine import describe_machine
+from this_machine import describe_machine
 from station.analysis.events import Contact, Flight, Landing, jump_height_m
 from station.analysis.pipeline import Pipeline
 from station.readings import ForceBlock, MatStart

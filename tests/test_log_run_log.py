@@ -57,7 +57,7 @@ class HeardMasses:
 
 
 def test_who_is_up_gives_the_pipeline_their_roster_body_mass(tmp_path):
-    log = open_run_log(run_args(tmp_path), Config(), types.SimpleNamespace(simulated=False))
+    log = open_run_log(tmp_path, Config(), types.SimpleNamespace(simulated=False), ("simulated", "none"))
     ada = add_athlete(log.session.conn, "Ada", body_mass_kg=58.5)
     bo = add_athlete(log.session.conn, "Bo")
     log.athlete_id = ada.id   # picked before the loop started
