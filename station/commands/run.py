@@ -20,6 +20,7 @@ from station.log.run_log import RunLog, open_run_log
 from station.log.storage import data_dir_for
 from station.report import summary_line
 from station.sources.choose import choose_sources, open_source as open_chosen
+from station.sources.device_status import CountsGrew, DeviceStatus
 from station.service.notify import Notifier
 
 LOG = logging.getLogger("station")
@@ -130,8 +131,23 @@ def run_headless(source, stop: threading.Event, args, config, log: RunLog, chose
         def step() -> None:
             taps.step(loop.now_s)
             pause()
+    devices = DeviceStatus(data_dir_for(args, config), source)
+
+    def say_counts() -> None:
+        for device, more in devices.update():
+            print_json(CountsGrew(loop.now_s, device, more))
     with contextlib.closing(taps) if taps is not None else contextlib.nullcontext():
-        return drive(loop, stop, with_hub(commands, hub, loop, step))
+        done = drive(loop, stop, with_hub(commands, hub, loop, after(say_counts, step)))
+    devices.update(final=True)   # for the doctor; the summary stays the last line
+    return done
+
+
+def after(first, then):
+    """``first()`` then ``then()``: two things between the loop's steps."""
+    def both() -> None:
+        first()
+        then()
+    return both
 
 
 def network_from(args, config):
@@ -229,14 +245,18 @@ def run_kiosk(source, config, args, stop: threading.Event, config_problem: str |
     if log.notice is not None:
         app.board.banners.append(("log", log.notice))
 
+    devices = DeviceStatus(data_dir_for(args, config), source)
+
     def between_steps():
         health.check()
+        devices.update()
         if commands is not None:
             commands.step(loop)
         app.between_steps(loop, stop)
     try:
         return drive(loop, stop, between_steps)
     finally:
+        devices.update(final=True)
         usb.close()
         taps.close()
         close_parts(parts)

@@ -5,7 +5,8 @@ pseudo-terminal, so the host opens its slave side with pyserial exactly as it
 opens the real front-end's /dev/ttyACM0. What it streams is the simulated
 athlete (station.sources.simulated) turned back into raw counts. Faults can be
 switched on: corrupted and lost frames, a drifting crystal, a stuck or
-saturated cell, a device that never answers, and unplugging.
+saturated cell, a device that never answers, unplugging, and on demand
+any fault that moves one of the host's link counts (``inject``).
 
 Like the firmware, it sends a frame the moment its last sample is taken and a
 mat edge the moment it happens (as far as the host's scheduler lets a thread
@@ -40,6 +41,7 @@ from station.sources.athlete import SimulatedAthlete
 from station.sources.loadcell.calibration import CELL_NAMES, NOMINAL_NEWTONS_PER_COUNT, Calibration
 from station.sources.loadcell.clocksync import WRAP_US
 from station.sources.loadcell.link import DEVICE_NAME, RATES_HZ
+from station.sources.loadcell.link_faults import FAULTS, fault_bytes
 from station.sources.loadcell.protocol import (
     CHANNELS, COUNT_MAX, COUNT_MIN, Command, FrameDecoder, Identity, Kind, MatEdgeFrame, Samples,
     Status, encode)
@@ -69,6 +71,8 @@ SKIP_STEP_S = 60.0
 #: The emulator wakes at least this often (s) to see whether it should stop.
 WAKE_S = 0.05
 SYMLINK_NAME = "frontend"
+#: Samples an injected "overflows" fault reports dropped: a tenth of a second at 1 kHz.
+OVERFLOW_FAULT_SAMPLES = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +167,7 @@ class DeviceEmulator:
         self.corrupted_frames = 0
         self.dropped_frames = 0
         self._sent: deque[SentSamples] = deque(maxlen=TRUTH_FRAMES)
+        self._faults: deque[str] = deque()
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -211,6 +216,16 @@ class DeviceEmulator:
         with self._lock:
             if self._master is None:
                 self._plug(0)
+
+    def inject(self, fault: str) -> None:
+        """Send ``fault`` once, before the next frame: a key of
+        link_faults.FAULTS (each moves one of the host decoder's counts), or
+        "overflows" (the next STATUS reports OVERFLOW_FAULT_SAMPLES more
+        samples dropped, as a device whose host stopped reading does)."""
+        if fault != "overflows" and fault not in FAULTS:
+            raise ValueError(f"fault must be one of {', '.join(FAULTS)} or overflows, not {fault!r}")
+        with self._lock:
+            self._faults.append(fault)
 
     def truth(self) -> list[SentSamples]:
         """The SAMPLES frames a host reading everything decodes (written, not
@@ -363,6 +378,7 @@ class DeviceEmulator:
         rendering never holds up the host's reader in this same process."""
         if not self._streaming:
             return
+        self._send_faults(now_s)
         self._send_edges(now_s)
         sent = False
         while (len(self._pending_n) >= self._per_frame
@@ -452,6 +468,16 @@ class DeviceEmulator:
         if self.saturated_cell is not None:
             counts[:, self.saturated_cell] = COUNT_MAX
         return counts
+
+    def _send_faults(self, now_s: float) -> None:
+        while self._faults:
+            fault = self._faults.popleft()
+            if fault == "overflows":
+                self._overflows += OVERFLOW_FAULT_SAMPLES
+                continue
+            self._write(fault_bytes(fault, lambda sequence: Status(
+                sequence, self._device_us(now_s), self.rate_hz, self._overflows, self._streaming,
+                adc_fault=False), self._next_sequence))
 
     def _send_status(self, now_s: float) -> None:
         self._send(Status(self._next_sequence(), self._device_us(now_s), self.rate_hz,
