@@ -4,7 +4,8 @@ import pytest
 
 from station.identity.debounce import TapDebouncer
 from station.identity.keys import EV_KEY, KeyDecoder
-from station.identity.serial_decoder import ETX, STX, SerialTagDecoder, rdm6300_checksum, rdm6300_frame
+from station.identity.serial_decoder import (
+    ETX, STX, SerialTagDecoder, chronojump_line, rdm6300_checksum, rdm6300_frame)
 from station.identity.tags import normalise_tag
 
 
@@ -84,6 +85,37 @@ def test_a_line_that_stops_is_a_partial_read():
     decoder = SerialTagDecoder()
     decoder.feed(b"00106", 0.0)                  # a card pulled away mid-read
     assert decoder.feed(b"0010662339\n", 0.6) == ["10662339"]
+    assert decoder.counts.partial == 1
+
+
+# -- Chronojump's RFID reader ------------------------------------------------------------
+
+def test_chronojumps_line_gives_the_four_id_bytes_in_hex():
+    assert chronojump_line(bytes([4, 162, 177, 195])) == b"s4,162,177,195,212e\r\n"
+    decoder = SerialTagDecoder()
+    assert decoder.feed(b"s4,162,177,195,212e\r\n", 0.0) == ["4A2B1C3"]
+    assert decoder.feed(b"s0,0,0,1,1e\r\n", 0.0) == ["1"]
+    assert decoder.counts.tags == 2 and decoder.counts.bad == 0
+
+
+def test_a_chronojump_line_with_a_wrong_check_byte_is_ignored_and_counted():
+    decoder = SerialTagDecoder()
+    assert decoder.feed(b"s4,162,177,195,213e\r\n" + chronojump_line(b"\x01\x02\x03\x04"), 0.0) == ["1020304"]
+    assert decoder.counts.checksum == 1
+
+
+@pytest.mark.parametrize("line", [b"s4,162,177,195e", b"s4,162,177,195,212,0e", b"s4,162,177,300,212e",
+                                  b"s4;162;177;195;212e", b"s,,,,e", b"s4,162,177,195,212"])
+def test_a_chronojump_line_that_is_not_five_bytes_is_garbled(line):
+    decoder = SerialTagDecoder()
+    assert decoder.feed(line + b"\r\n", 0.0) == []
+    assert decoder.counts.garbled == 1
+
+
+def test_a_chronojump_line_cut_short_is_a_partial_read():
+    decoder = SerialTagDecoder()
+    decoder.feed(b"s4,162,1", 0.0)
+    assert decoder.feed(chronojump_line(bytes([4, 162, 177, 195])), 0.6) == ["4A2B1C3"]
     assert decoder.counts.partial == 1
 
 

@@ -10,7 +10,7 @@ import pytest
 from station.errors import UserError
 from station.identity.config import IdentityConfig
 from station.identity.reader import TagReader, open_reader
-from station.identity.serial_decoder import rdm6300_frame
+from station.identity.serial_decoder import chronojump_line, rdm6300_frame
 from station.identity.serial_reader import SerialTagPort
 
 
@@ -96,6 +96,13 @@ def test_a_card_held_on_the_reader_repeats_its_frame_and_is_one_tap(pty, serial_
 def test_line_readers_send_hex_and_decimal_lines(pty, serial_reader):
     pty.send(b"0010662339\r\n04a2b1\n")
     assert taps_until(serial_reader, 2) == ["10662339", "4A2B1"]
+
+
+def test_chronojumps_rfid_reader_on_a_serial_port_is_taps(pty, serial_reader):
+    pty.send(b"s4,162,177,195,0e\r\n")           # a wrong check byte
+    pty.send(chronojump_line(bytes([4, 162, 177, 195])))
+    assert taps_until(serial_reader, 1) == ["4A2B1C3"]
+    assert (serial_reader.counts.checksum, serial_reader.counts.tags) == (1, 1)
 
 
 def test_a_reader_unplugged_and_plugged_back_works_again(pty, serial_reader):
