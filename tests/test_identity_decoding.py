@@ -1,8 +1,13 @@
 """Tag ids, the serial and keyboard decoders, and the tap debouncer: pure, no devices."""
 
+import re
+from pathlib import Path
+
 import pytest
 
+from station.identity.config import IdentityConfig
 from station.identity.debounce import TapDebouncer
+from station.identity.evdev_reader import AutoKeyboardReader
 from station.identity.keys import EV_KEY, KeyDecoder
 from station.identity.serial_decoder import (
     ETX, STX, SerialTagDecoder, chronojump_line, rdm6300_checksum, rdm6300_frame)
@@ -184,6 +189,63 @@ def test_an_over_long_read_is_counted():
 
 def test_two_reads_in_a_row_are_two_tags():
     assert decode(typed("0010662339") + typed("0004412345", start_s=0.1))[0] == ["10662339", "4412345"]
+
+
+# -- key events as readers send them (tests/data/keyboard-readers) -------------------
+
+READERS = Path(__file__).parent / "data" / "keyboard-readers"
+EVENT = re.compile(r"Event: time (\d+\.\d+), (?:type (\d+) \(\w+\), code (\d+) \(\w+\), value (\w+)|-+ SYN_REPORT -+)$")
+
+
+def evtest(name):
+    """A reader's evtest output: its name, USB vendor and product, and its
+    events as (type, code, value, time_s)."""
+    text = (READERS / name).read_text(encoding="utf-8")
+    ids = re.search(r"vendor 0x([0-9a-f]+) product 0x([0-9a-f]+)", text)
+    device = re.search(r'Input device name: "(.*)"', text).group(1)
+    events = []
+    for line in text.splitlines():
+        match = EVENT.match(line)
+        if match is None:
+            continue
+        time_s, kind, code, value = match.groups()
+        if kind is None:
+            events.append((EV_SYN, 0, 0, float(time_s)))
+        else:   # evtest prints a scan code's value in hex
+            events.append((int(kind), int(code), int(value, 16 if int(kind) == EV_MSC else 10), float(time_s)))
+    return device, int(ids.group(1), 16), int(ids.group(2), 16), events
+
+
+def taps_of(events):
+    decoder, debouncer, taps = KeyDecoder(), TapDebouncer(1.5), []
+    for event in events:
+        tag = decoder.feed(*event)
+        if tag is not None and debouncer.is_new(tag, event[3]):
+            taps.append(tag)
+    return taps, decoder.counts
+
+
+def test_a_decimal_reader_with_a_card_held_gives_two_reads_and_one_tap():
+    _, _, _, events = evtest("em4100-decimal.evtest")
+    assert decode(events)[0] == ["10662339", "10662339"]
+    taps, counts = taps_of(events)
+    assert taps == ["10662339"] and counts.tags == 2 and counts.bad == 0
+
+
+def test_a_hex_reader_holding_shift_for_letters_gives_its_uid():
+    _, _, _, events = evtest("mifare-hex-shift.evtest")
+    taps, counts = taps_of(events)
+    assert taps == ["4A2B1C3"] and counts.bad == 0
+
+
+def test_auto_knows_a_reader_by_its_name_or_by_its_usb_id():
+    defaults = IdentityConfig()
+    auto = AutoKeyboardReader(defaults.auto_names, defaults.auto_usb_ids)
+    sycreader, hid = evtest("em4100-decimal.evtest")[:3], evtest("mifare-hex-shift.evtest")[:3]
+    assert auto.matches_device(*sycreader)
+    assert AutoKeyboardReader(["id&ic"], []).matches_device(*sycreader)      # by its name alone
+    assert not auto.matches_device(*hid) and not auto.matches_device("AT Translated Set 2 keyboard", 1, 1)
+    assert AutoKeyboardReader(defaults.auto_names, ["0c27:3bfa"]).matches_device(*hid)
 
 
 # -- one tap per card held ----------------------------------------------------------

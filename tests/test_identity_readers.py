@@ -195,6 +195,18 @@ def test_auto_finds_a_keyboard_reader_by_its_usb_id(keyboard, closing, tmp_path)
     assert taps_until(reader, 1) == ["A2B1"]
 
 
+@needs_uinput
+def test_auto_finds_a_keyboard_reader_by_its_name(keyboard, closing, tmp_path):
+    from station.identity.evdev_reader import AutoKeyboardReader
+    link = tmp_path / "usb-Test_RFID_Reader-event-kbd"
+    link.symlink_to(keyboard.device.path)
+    device = AutoKeyboardReader(["rfid"], [], pattern=str(tmp_path / "*-event-kbd"))
+    reader = closing(TagReader(device, quiet_when_missing=True).start())
+    assert reader.wait_connected(30)
+    type_on(keyboard, "0010662339")
+    assert taps_until(reader, 1) == ["10662339"]
+
+
 def test_auto_without_any_keyboard_reader_is_quietly_no_reader(tmp_path, closing):
     from station.identity.evdev_reader import AutoKeyboardReader
     device = AutoKeyboardReader(["rfid"], [], pattern=str(tmp_path / "*-event-kbd"))
