@@ -132,22 +132,16 @@ def run_headless(source, stop: threading.Event, args, config, log: RunLog, chose
             taps.step(loop.now_s)
             pause()
     devices = DeviceStatus(data_dir_for(args, config), source)
+    uncounted = step
 
-    def say_counts() -> None:
+    def step() -> None:
         for device, more in devices.update():
             print_json(CountsGrew(loop.now_s, device, more))
+        uncounted()
     with contextlib.closing(taps) if taps is not None else contextlib.nullcontext():
-        done = drive(loop, stop, with_hub(commands, hub, loop, after(say_counts, step)))
+        done = drive(loop, stop, with_hub(commands, hub, loop, step))
     devices.update(final=True)   # for the doctor; the summary stays the last line
     return done
-
-
-def after(first, then):
-    """``first()`` then ``then()``: two things between the loop's steps."""
-    def both() -> None:
-        first()
-        then()
-    return both
 
 
 def network_from(args, config):
