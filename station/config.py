@@ -70,13 +70,16 @@ def load_config_or_defaults(path: Path | None = None) -> tuple[Config, str | Non
     config, problems = read_config(path)
     if not problems:
         return config, None
+    if config.path is None:   # the file could not be read at all
+        return config, f"{problems[0]} Nothing of the file applies: the station runs on its defaults."
     more = (f" {len(problems) - 1} more: run `station config check`." if len(problems) > 1 else "")
     return config, f"{problems[0]}{more} Every other value of the file applies."
 
 
 def read_config(path: Path | None = None) -> tuple[Config, list[str]]:
     """The config at ``path`` and every problem in it, each naming its key and
-    what is allowed; a bad key takes its own default (docs/configuration.md)."""
+    what is allowed; a bad key takes its own default (docs/configuration.md).
+    A file that cannot be read at all gives the defaults with no ``path``."""
     if path is None:
         if not DEFAULT_CONFIG_PATH.exists():
             return Config(), []
@@ -99,9 +102,12 @@ def read_config(path: Path | None = None) -> tuple[Config, list[str]]:
     sections = {}
     for name, read in TABLES.items():
         given = table.get(name, {})
-        if isinstance(given, dict):
-            given, refused = out_of_range(name, given)
-            problems += [f"{path}: {problem}." for problem in refused]
+        if not isinstance(given, dict):
+            problems.append(f"{path}: [{name}] must be a table of keys ([{name}] and its lines), "
+                            f"not {_shown(given)}; using its defaults.")
+            continue
+        given, refused = out_of_range(name, given)
+        problems += [f"{path}: {problem}." for problem in refused]
         try:
             sections[name] = read(given)
         except (ValueError, TypeError) as error:
@@ -117,6 +123,12 @@ def read_config(path: Path | None = None) -> tuple[Config, list[str]]:
                 sections[name] = kept
     problems += [f"{path}: {problem}." for problem in _across_tables(sections)]
     return Config(path=Path(path), **sections), problems
+
+
+def _shown(value) -> str:
+    """A value of the file in a message: short, whatever it is."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _across_tables(sections: dict) -> list[str]:

@@ -1,6 +1,7 @@
 """Every numeric key of the config has a range, declared here once.
 
-A value outside its range, or one that is not a finite number, is refused by
+A value outside its range, or one that is not a finite number (a text, true
+or false, a list), is refused by
 ``station config check`` and ``station run`` alike, and the key falls back
 to its own default (the message says so); the rest of the file still
 applies. A table adopts the mechanism by adding its keys to ``RANGES``.
@@ -96,9 +97,17 @@ def _problem(section: str, key: str, value) -> str | None:
     if isinstance(value, float) and not math.isfinite(value):
         return f"{key} must be a finite number, not {value!r}"
     limits = RANGES.get((section, key))
-    if limits is None or isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None  # not a number: the table's own check says what it must be
+    if limits is None:
+        return None  # not a number the station keeps: the table's own check says what it must be
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return (f"{key} must be a number from {limits.low:g} to {limits.high:g} ({limits.why}), "
+                f"not {_shown(value)}")
     if not limits.low <= value <= limits.high:
         shown = f"{value:.6g}" if abs(value) < 1e15 else "a number that large"
         return f"{key} must be from {limits.low:g} to {limits.high:g} ({limits.why}), not {shown}"
     return None
+
+
+def _shown(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."

@@ -104,7 +104,8 @@ class FrontEndConfig:
         _need(isinstance(self.port, str), "port must be a path like \"/dev/jumpmat-frontend\", or \"\"")
         _need(self.rate_hz in (1000, 2000) and not isinstance(self.rate_hz, bool),
               f"rate_hz must be 1000 or 2000, not {self.rate_hz!r}")
-        _need(tuple(self.zones) in ZONE_SETS, 'zones must be [], ["mat"] or ["front", "back"]')
+        _need(isinstance(self.zones, list) and tuple(self.zones) in ZONE_SETS,
+              'zones must be [], ["mat"] or ["front", "back"]')
 
     @classmethod
     def from_table(cls, table: dict) -> "FrontEndConfig":

@@ -140,3 +140,11 @@ def fill_log(conn, names: list[str], sessions: int = 2, sets_per_athlete: int = 
                 set_index += 1
     conn.commit()
     return ids
+
+
+def overwrite_middle(path, bytes_n=8192):
+    """A failing card's damage: ``bytes_n`` bytes of garbage in the middle of the file."""
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2
+    data[middle:middle + bytes_n] = bytes(range(256)) * (bytes_n // 256)
+    path.write_bytes(bytes(data))

@@ -18,13 +18,17 @@ from waiting import wait_until
 
 from station.analysis.events import Contact, Flight
 from station.analysis.pipeline import Pipeline
+from station.commands.doctor import check_device_counts
 from station.errors import UserError
 from station.readings import MAT
+from station.service.checks import NOTE
+from station.sources import chronopic as chronopic_module
 from station.sources.athlete import CONTACT, FLIGHT, OFF, SimulatedAthlete, TruePhase
 from station.sources.chronopic import Chronopic
 from station.sources.chronopic_emulator import ChronopicEmulator
 from station.sources.chronopic_protocol import (
     CHANGE_DELAY_S, Change, ChronopicDecoder, ChronopicTimeline, StateReply, encode_change)
+from station.sources.device_status import DeviceStatus
 
 TICK_S = 8e-6
 #: Measured against the truth: the pipeline's float arithmetic only.
@@ -201,6 +205,25 @@ def test_garbage_between_frames_is_skipped_and_counted_on_the_wire(emulators, ch
     _check_against_truth(events, emulator.truth)
     assert emulator.garbage_sent > 0
     assert chronopic.stats.discarded == emulator.garbage_sent
+
+
+def test_changes_nobody_reads_in_time_are_dropped_and_counted_for_the_doctor(emulators, chronopics,
+                                                                             monkeypatch, tmp_path):
+    monkeypatch.setattr(chronopic_module, "QUEUE_FRAMES", 5)
+    phases = _athlete(seed=3, until_s=40.0)
+    emulator = emulators(phases, speed=10.0)
+    chronopic = chronopics(emulator.path)
+    chronopic.start()
+    # The main loop stalls: nothing is read while the changes come.
+    _wait_for(lambda: chronopic.stats.dropped > 0, timeout_s=30.0)
+    assert len(chronopic.read(float("inf"))) <= 5
+    [counted] = chronopic.device_counts()
+    assert counted.device == f"Chronopic at {emulator.path}"
+    assert counted.counts["dropped"] == chronopic.stats.dropped
+    DeviceStatus(tmp_path, chronopic).update()
+    [(kind, line)] = check_device_counts(tmp_path)
+    assert kind == NOTE and line.startswith(f"Chronopic at {emulator.path}, running station")
+    assert "changes the station could not keep up with" in line
 
 
 def _scripted(*kinds_and_durations):

@@ -125,6 +125,19 @@ def test_a_recording_cut_mid_line_is_analysed_up_to_the_cut_with_one_warning(tmp
     assert f"reading up to line {last - 1}" in warnings[0]
 
 
+def test_a_last_line_without_a_line_end_that_still_reads_is_read_with_a_warning(tmp_path):
+    whole = Path(__file__).parent / "data" / "recordings" / "gidiel-cmj.csv"
+    lines = whole.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    cut = tmp_path / "cut.csv"
+    cut.write_text("\n".join(lines[:-1]) + "\n" + lines[-1][:-1], encoding="utf-8")  # one digit short
+    analysed = station("analyse", cut, "--json")
+    assert analysed.returncode == 0, analysed.stderr
+    [warning] = [line for line in analysed.stderr.splitlines() if "no line end" in line]
+    assert f"line {len(lines)}, the last, has no line end, so it may have been cut short" in warning
+    whole_file = station("analyse", whole, "--json")
+    assert "no line end" not in whole_file.stderr
+
+
 def test_a_bad_last_line_that_ends_with_a_line_end_is_still_refused(tmp_path):
     whole = Path(__file__).parent / "data" / "recordings" / "gidiel-cmj.csv"
     bad = tmp_path / "bad.csv"

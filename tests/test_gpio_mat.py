@@ -15,8 +15,11 @@ from gpiozero.pins.pi import PiPin
 
 from station.analysis.events import Contact, Flight
 from station.analysis.pipeline import Pipeline
+from station.commands.doctor import check_device_counts
 from station.errors import UserError
 from station.readings import BACK, FRONT, MAT, MatEdge
+from station.service.checks import NOTE
+from station.sources.device_status import WRITE_EVERY_S, DeviceStatus
 from station.sources.gpio_mat import NO_GPIO, GpioMat
 from gpio_host import on_a_pi
 
@@ -231,3 +234,37 @@ def test_a_stalled_loop_loses_the_oldest_edges_of_a_chattering_switch_counted(fa
     edges = mat.read(float("inf"))
     assert mat.dropped == 4
     assert [edge.contact for edge in edges] == [True, False] * 3
+
+
+def test_the_edges_a_stalled_loop_lost_reach_the_doctor(factory, mats, monkeypatch, tmp_path):
+    monkeypatch.setattr(GpioMat, "MAX_ARRIVED", 6)
+    mat = mats({MAT: 17})
+    mat.start()
+    status = DeviceStatus(tmp_path, mat)
+    status.update()
+    for _ in range(5):
+        factory.pin(17).drive_low()
+        factory.pin(17).drive_high()
+    [(counted, grown)] = status.update(final=True)
+    assert counted.device == "GPIO mat" and grown == {"dropped": 4}
+    [(kind, line)] = check_device_counts(tmp_path)
+    assert kind == NOTE and line.startswith("GPIO mat, last run (since ")
+    assert line.endswith(": 4 edges the station could not keep up with")
+
+
+def test_device_counts_are_looked_at_once_a_second_at_most(factory, mats, monkeypatch, tmp_path):
+    monkeypatch.setattr(GpioMat, "MAX_ARRIVED", 2)
+    mat = mats({MAT: 17})
+    mat.start()
+    now_s = [100.0]
+    status = DeviceStatus(tmp_path, mat, clock=lambda: now_s[0])
+    assert status.update() == [] and (tmp_path / "devices.json").exists()
+    for _ in range(3):
+        factory.pin(17).drive_low()
+        factory.pin(17).drive_high()
+    now_s[0] = 100.0 + WRITE_EVERY_S - 0.001
+    assert status.update() == []
+    now_s[0] = 100.0 + WRITE_EVERY_S
+    [(_, grown)] = status.update()
+    assert grown == {"dropped": 4}
+

@@ -1,10 +1,16 @@
 """Tag ids, the serial and keyboard decoders, and the tap debouncer: pure, no devices."""
 
+import re
+from pathlib import Path
+
 import pytest
 
+from station.identity.config import IdentityConfig
 from station.identity.debounce import TapDebouncer
+from station.identity.evdev_reader import AutoKeyboardReader
 from station.identity.keys import EV_KEY, KeyDecoder
-from station.identity.serial_decoder import ETX, STX, SerialTagDecoder, rdm6300_checksum, rdm6300_frame
+from station.identity.serial_decoder import (
+    ETX, STX, SerialTagDecoder, chronojump_line, rdm6300_checksum, rdm6300_frame)
 from station.identity.tags import normalise_tag
 
 
@@ -87,6 +93,37 @@ def test_a_line_that_stops_is_a_partial_read():
     assert decoder.counts.partial == 1
 
 
+# -- Chronojump's RFID reader ------------------------------------------------------------
+
+def test_chronojumps_line_gives_the_four_id_bytes_in_hex():
+    assert chronojump_line(bytes([4, 162, 177, 195])) == b"s4,162,177,195,212e\r\n"
+    decoder = SerialTagDecoder()
+    assert decoder.feed(b"s4,162,177,195,212e\r\n", 0.0) == ["4A2B1C3"]
+    assert decoder.feed(b"s0,0,0,1,1e\r\n", 0.0) == ["1"]
+    assert decoder.counts.tags == 2 and decoder.counts.bad == 0
+
+
+def test_a_chronojump_line_with_a_wrong_check_byte_is_ignored_and_counted():
+    decoder = SerialTagDecoder()
+    assert decoder.feed(b"s4,162,177,195,213e\r\n" + chronojump_line(b"\x01\x02\x03\x04"), 0.0) == ["1020304"]
+    assert decoder.counts.checksum == 1
+
+
+@pytest.mark.parametrize("line", [b"s4,162,177,195e", b"s4,162,177,195,212,0e", b"s4,162,177,300,212e",
+                                  b"s4;162;177;195;212e", b"s,,,,e", b"s4,162,177,195,212"])
+def test_a_chronojump_line_that_is_not_five_bytes_is_garbled(line):
+    decoder = SerialTagDecoder()
+    assert decoder.feed(line + b"\r\n", 0.0) == []
+    assert decoder.counts.garbled == 1
+
+
+def test_a_chronojump_line_cut_short_is_a_partial_read():
+    decoder = SerialTagDecoder()
+    decoder.feed(b"s4,162,1", 0.0)
+    assert decoder.feed(chronojump_line(bytes([4, 162, 177, 195])), 0.6) == ["4A2B1C3"]
+    assert decoder.counts.partial == 1
+
+
 # -- keyboard readers ------------------------------------------------------------------
 
 KEY = {"0": 11, "1": 2, "2": 3, "3": 4, "4": 5, "5": 6, "6": 7, "7": 8, "8": 9, "9": 10,
@@ -152,6 +189,63 @@ def test_an_over_long_read_is_counted():
 
 def test_two_reads_in_a_row_are_two_tags():
     assert decode(typed("0010662339") + typed("0004412345", start_s=0.1))[0] == ["10662339", "4412345"]
+
+
+# -- key events as readers send them (tests/data/keyboard-readers) -------------------
+
+READERS = Path(__file__).parent / "data" / "keyboard-readers"
+EVENT = re.compile(r"Event: time (\d+\.\d+), (?:type (\d+) \(\w+\), code (\d+) \(\w+\), value (\w+)|-+ SYN_REPORT -+)$")
+
+
+def evtest(name):
+    """A reader's evtest output: its name, USB vendor and product, and its
+    events as (type, code, value, time_s)."""
+    text = (READERS / name).read_text(encoding="utf-8")
+    ids = re.search(r"vendor 0x([0-9a-f]+) product 0x([0-9a-f]+)", text)
+    device = re.search(r'Input device name: "(.*)"', text).group(1)
+    events = []
+    for line in text.splitlines():
+        match = EVENT.match(line)
+        if match is None:
+            continue
+        time_s, kind, code, value = match.groups()
+        if kind is None:
+            events.append((EV_SYN, 0, 0, float(time_s)))
+        else:   # evtest prints a scan code's value in hex
+            events.append((int(kind), int(code), int(value, 16 if int(kind) == EV_MSC else 10), float(time_s)))
+    return device, int(ids.group(1), 16), int(ids.group(2), 16), events
+
+
+def taps_of(events):
+    decoder, debouncer, taps = KeyDecoder(), TapDebouncer(1.5), []
+    for event in events:
+        tag = decoder.feed(*event)
+        if tag is not None and debouncer.is_new(tag, event[3]):
+            taps.append(tag)
+    return taps, decoder.counts
+
+
+def test_a_decimal_reader_with_a_card_held_gives_two_reads_and_one_tap():
+    _, _, _, events = evtest("em4100-decimal.evtest")
+    assert decode(events)[0] == ["10662339", "10662339"]
+    taps, counts = taps_of(events)
+    assert taps == ["10662339"] and counts.tags == 2 and counts.bad == 0
+
+
+def test_a_hex_reader_holding_shift_for_letters_gives_its_uid():
+    _, _, _, events = evtest("mifare-hex-shift.evtest")
+    taps, counts = taps_of(events)
+    assert taps == ["4A2B1C3"] and counts.bad == 0
+
+
+def test_auto_knows_a_reader_by_its_name_or_by_its_usb_id():
+    defaults = IdentityConfig()
+    auto = AutoKeyboardReader(defaults.auto_names, defaults.auto_usb_ids)
+    sycreader, hid = evtest("em4100-decimal.evtest")[:3], evtest("mifare-hex-shift.evtest")[:3]
+    assert auto.matches_device(*sycreader)
+    assert AutoKeyboardReader(["id&ic"], []).matches_device(*sycreader)      # by its name alone
+    assert not auto.matches_device(*hid) and not auto.matches_device("AT Translated Set 2 keyboard", 1, 1)
+    assert AutoKeyboardReader(defaults.auto_names, ["0c27:3bfa"]).matches_device(*hid)
 
 
 # -- one tap per card held ----------------------------------------------------------

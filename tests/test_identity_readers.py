@@ -10,7 +10,7 @@ import pytest
 from station.errors import UserError
 from station.identity.config import IdentityConfig
 from station.identity.reader import TagReader, open_reader
-from station.identity.serial_decoder import rdm6300_frame
+from station.identity.serial_decoder import chronojump_line, rdm6300_frame
 from station.identity.serial_reader import SerialTagPort
 
 
@@ -96,6 +96,13 @@ def test_a_card_held_on_the_reader_repeats_its_frame_and_is_one_tap(pty, serial_
 def test_line_readers_send_hex_and_decimal_lines(pty, serial_reader):
     pty.send(b"0010662339\r\n04a2b1\n")
     assert taps_until(serial_reader, 2) == ["10662339", "4A2B1"]
+
+
+def test_chronojumps_rfid_reader_on_a_serial_port_is_taps(pty, serial_reader):
+    pty.send(b"s4,162,177,195,0e\r\n")           # a wrong check byte
+    pty.send(chronojump_line(bytes([4, 162, 177, 195])))
+    assert taps_until(serial_reader, 1) == ["4A2B1C3"]
+    assert (serial_reader.counts.checksum, serial_reader.counts.tags) == (1, 1)
 
 
 def test_a_reader_unplugged_and_plugged_back_works_again(pty, serial_reader):
@@ -186,6 +193,18 @@ def test_auto_finds_a_keyboard_reader_by_its_usb_id(keyboard, closing, tmp_path)
     assert reader.wait_connected(30)
     type_on(keyboard, "A2B1")
     assert taps_until(reader, 1) == ["A2B1"]
+
+
+@needs_uinput
+def test_auto_finds_a_keyboard_reader_by_its_name(keyboard, closing, tmp_path):
+    from station.identity.evdev_reader import AutoKeyboardReader
+    link = tmp_path / "usb-Test_RFID_Reader-event-kbd"
+    link.symlink_to(keyboard.device.path)
+    device = AutoKeyboardReader(["rfid"], [], pattern=str(tmp_path / "*-event-kbd"))
+    reader = closing(TagReader(device, quiet_when_missing=True).start())
+    assert reader.wait_connected(30)
+    type_on(keyboard, "0010662339")
+    assert taps_until(reader, 1) == ["10662339"]
 
 
 def test_auto_without_any_keyboard_reader_is_quietly_no_reader(tmp_path, closing):

@@ -2,58 +2,18 @@
 pseudo-terminal the test writes to) pick who the sets are logged under."""
 
 import csv
-import json
 import os
-import queue
 import signal
 import sqlite3
-import threading
-import time
 import tty
 import pytest
 
 from drop_jumps import drop_jumps
 from station.identity.serial_decoder import rdm6300_frame
 from station.sources.recording import write_recording
-from station_process import start_station, station
+from station_process import Lines, start_station, station
 
 ADA_TAG, BO_TAG = "0400A2B1C3", "0010662339"
-
-
-class Lines:
-    """A child's stdout as JSON objects, read on a thread so waiting never blocks on a pipe."""
-
-    def __init__(self, process):
-        self.queue, self.seen = queue.Queue(), []
-        threading.Thread(target=self._read, args=(process.stdout,), daemon=True).start()
-
-    def _read(self, stream):
-        for line in stream:
-            self.queue.put(json.loads(line))
-        self.queue.put(None)
-
-    def rest(self, timeout_s=60.0):
-        """Every line left, once the child has closed its output."""
-        while (line := self.queue.get(timeout=timeout_s)) is not None:
-            self.seen.append(line)
-        return self.seen
-
-    def until(self, condition, timeout_s=60.0, between=lambda: None):
-        """Read on until ``condition(self.seen)``; ``between`` runs every 0.2 s of waiting."""
-        deadline = time.monotonic() + timeout_s
-        between_at = time.monotonic()
-        while not condition(self.seen):
-            now = time.monotonic()
-            assert now < deadline, f"timed out; saw {self.seen[-5:]}"
-            if now >= between_at:
-                between()
-                between_at = now + 0.2
-            try:
-                line = self.queue.get(timeout=0.2)
-            except queue.Empty:
-                continue
-            assert line is not None, "the station ended early"
-            self.seen.append(line)
 
 
 @pytest.fixture

@@ -5,8 +5,9 @@ import sqlite3
 
 import pytest
 
+from log_rows import fill_log, new_log, overwrite_middle
 from station.errors import UserError
-from station.log.db import DB_FILE, open_log, transaction
+from station.log.db import DB_FILE, DamagedLog, open_log, transaction
 from station.log.schema import MIGRATIONS
 from station_process import station
 
@@ -86,6 +87,17 @@ def test_a_damaged_file_is_refused_and_kept(tmp_path, content):
     assert "not a readable session log" in result.stderr and "move it aside" in result.stderr
     assert "Traceback" not in result.stderr
     assert (tmp_path / DB_FILE).read_bytes() == content
+
+
+def test_a_log_overwritten_in_the_middle_is_refused_at_open_and_kept(tmp_path):
+    fill_log(new_log(tmp_path / DB_FILE), [f"A{i}" for i in range(6)], sessions=10,
+             sets_per_athlete=5, reps_per_set=10)
+    assert (tmp_path / DB_FILE).stat().st_size > 1_500_000
+    overwrite_middle(tmp_path / DB_FILE)
+    damaged = (tmp_path / DB_FILE).read_bytes()
+    with pytest.raises(DamagedLog, match="is not a readable session log"):
+        open_log(tmp_path)
+    assert (tmp_path / DB_FILE).read_bytes() == damaged
 
 
 def test_a_data_folder_that_cannot_be_made_is_a_sentence(tmp_path):

@@ -2,12 +2,15 @@
 the log holds, and a rep printed before a kill is never lost."""
 
 import json
+import shutil
 import signal
 import sqlite3
+from pathlib import Path
 
 import pytest
 
-from station.log.db import DB_FILE
+from log_rows import fill_log, new_log, overwrite_middle
+from station.log.db import DB_FILE, open_log
 from station.sources.recording import read_recording
 from station_process import json_lines, start_station, station
 
@@ -162,6 +165,56 @@ def test_a_damaged_log_is_set_aside_and_the_run_keeps_its_reps_in_a_new_one(tmp_
     conn.close()
     doctor = station("doctor", "--data-dir", tmp_path)
     assert f"session log: {moved} was set aside (damaged)" in doctor.stdout
+
+
+def damaged_with_its_wal(folder):
+    """A log cut off by a power cut: rows still in its WAL (and the SHM
+    beside it), then a failing card's garbage in the middle of the file."""
+    conn = new_log(folder / DB_FILE)
+    conn.close()
+    live = open_log(folder)   # WAL mode; the first run's rows are still in the WAL while it is open
+    fill_log(live, [f"A{i}" for i in range(6)], sessions=10, sets_per_athlete=5, reps_per_set=10)
+    cut = folder / "cut"
+    cut.mkdir()
+    for suffix in ("", "-wal", "-shm"):
+        shutil.copyfile(folder / f"{DB_FILE}{suffix}", cut / f"{DB_FILE}{suffix}")
+    live.close()
+    overwrite_middle(cut / DB_FILE)
+    return cut
+
+
+def test_a_log_damaged_in_the_middle_is_set_aside_with_its_wal_and_shm(tmp_path):
+    folder = damaged_with_its_wal(tmp_path)
+    before = {suffix: (folder / f"{DB_FILE}{suffix}").read_bytes() for suffix in ("", "-wal")}
+    assert (folder / f"{DB_FILE}-shm").exists() and before["-wal"]
+    result = station("run", "--simulate", "--headless", "--speed", "50", "--duration", "20",
+                     "--data-dir", folder)
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    [moved] = set_aside_files(folder, "damaged")
+    assert f"set aside as {moved}" in result.stderr
+    assert moved.read_bytes() == before[""]
+    assert Path(f"{moved}-wal").read_bytes() == before["-wal"]
+    assert Path(f"{moved}-shm").exists()
+    printed = sum(e["type"] == "rep" for e in json_lines(result.stdout))
+    conn = sqlite3.connect(folder / DB_FILE)
+    assert conn.execute("SELECT count(*) FROM reps").fetchone()[0] == printed > 0
+    conn.close()
+
+
+def test_the_kiosk_shows_a_banner_when_its_log_was_set_aside(tmp_path, video, monkeypatch):
+    from station.cli import main
+    from station.kiosk import app as kiosk_app
+    fill_log(new_log(tmp_path / DB_FILE), [f"A{i}" for i in range(6)], sessions=10,
+             sets_per_athlete=5, reps_per_set=10)
+    overwrite_middle(tmp_path / DB_FILE)
+    opened = []
+    open_app = kiosk_app.open_app
+    monkeypatch.setattr(kiosk_app, "open_app", lambda *a, **k: opened.append(open_app(*a, **k)) or opened[-1])
+    assert main(["run", "--simulate", "--speed", "20", "--duration", "3", "--data-dir", str(tmp_path)]) == 0
+    [moved] = set_aside_files(tmp_path, "damaged")
+    [app] = opened
+    assert ("log", f"The session log was damaged: it was set aside as {moved} and a new log was "
+                   "started; keep that file for recovery.") in app.board.shown_banners
 
 
 def test_a_file_that_is_no_database_is_set_aside_whole(tmp_path):

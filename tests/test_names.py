@@ -1,14 +1,21 @@
 """Names cleaned at the door: one rule for the CLI, a roster import, a guest
-and every name read back from an older log."""
+and every name read back from an older log (shown by `station sessions`, the
+kiosk's history, and sent to the hub)."""
 
+import random
 import sqlite3
 import unicodedata
 
+import pytest
 from hypothesis import given, strategies as st
 
+from log_rows import T0, add_athlete as add_row, add_session, add_set, new_log
+from station.log.athlete_history import load_history
 from station.log.athletes import add_athlete, import_roster_csv, list_athletes
 from station.log.db import open_log, transaction
+from station.log.hub_roster import erase_athlete
 from station.log.names import MAX_NAME_CHARS, clean_name
+from station.log.outbox import rep_body, set_body
 from station_process import station
 
 
@@ -67,3 +74,48 @@ def test_a_name_already_in_a_log_is_shown_clean(tmp_path):
 def test_add_athlete_keeps_the_clean_name(tmp_path):
     conn = open_log(tmp_path)
     assert add_athlete(conn, " Cy\tDee ").name == "Cy Dee"
+
+
+#: Names an older log may hold: a NUL byte, a right-to-left override, 106 characters.
+OLD_NAMES = {"Ann\x00Berg": "AnnBerg", "Bo\u202eJansen": "BoJansen", "C" * 106: "C" * MAX_NAME_CHARS}
+
+
+@pytest.fixture
+def old_log(tmp_path):
+    """A log written before names were cleaned: a set and a rep under each old name."""
+    conn = new_log(tmp_path / "station.db")
+    session_id = add_session(conn, T0, T0)
+    ids = {}
+    for index, name in enumerate(OLD_NAMES):
+        ids[name] = add_row(conn, name)
+        add_set(conn, session_id, ids[name], index, T0, 1, random.Random(index))
+    conn.commit()
+    conn.close()
+    conn = open_log(tmp_path)
+    yield conn, ids
+    conn.close()
+
+
+def test_station_sessions_shows_old_names_clean(old_log, tmp_path):
+    shown = station("sessions", "--data-dir", tmp_path).stdout
+    for old, clean in OLD_NAMES.items():
+        assert clean in shown
+    assert "\x00" not in shown and "\u202e" not in shown and "C" * (MAX_NAME_CHARS + 1) not in shown
+
+
+def test_the_kiosk_history_titles_an_old_name_clean(old_log):
+    conn, ids = old_log
+    assert [load_history(conn, ids[old]).name for old in OLD_NAMES] == list(OLD_NAMES.values())
+
+
+def test_the_set_and_rep_bodies_for_the_hub_carry_old_names_clean(old_log):
+    conn, ids = old_log
+    set_names = [set_body(conn, set_id)["athlete"] for (set_id,) in conn.execute("SELECT id FROM sets ORDER BY id")]
+    rep_names = [rep_body(conn, rep_id)["athlete"] for (rep_id,) in conn.execute("SELECT id FROM reps ORDER BY id")]
+    assert set_names == rep_names == list(OLD_NAMES.values())
+
+
+def test_the_hubs_erasure_of_a_clean_name_finds_the_old_one(old_log):
+    conn, ids = old_log
+    assert erase_athlete(conn, "BoJansen") == [ids["Bo\u202eJansen"]]
+    assert [a.name for a in list_athletes(conn)] == ["AnnBerg", "C" * MAX_NAME_CHARS]

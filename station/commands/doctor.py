@@ -76,8 +76,9 @@ def check_frontend(config, data_dir=None) -> list[tuple[str, str]]:
             return [(PROBLEM, f"load-cell front-end: {link.problem or 'no answer'}")]
         identity = link.identity
         stats = link.stats
+        # The samples a main loop dropped are the running station's: none here.
         errors = ", ".join(f"{getattr(stats, key)} {what}" for key, what in LINK_ERRORS.items()
-                           if getattr(stats, key))
+                           if getattr(stats, key, 0))
         lines = [(OK, (f"load-cell front-end: {identity.name}, firmware {identity.firmware}, "
                        f"serial {identity.serial}, {link.rate_hz} samples/s per cell"
                        f"{'; link: ' + errors if errors else ''}"))]
@@ -110,6 +111,24 @@ def check_cells_live(counts, rate_hz: float, config, data_dir) -> list[tuple[str
     if not faults:
         return [(OK, f"load cells: all four read normally over {len(counts) / rate_hz:.1f} s")]
     return [(PROBLEM, f"load cells: {fault.message}") for fault in faults]
+
+
+def check_device_counts(data_dir) -> list[tuple[str, str]]:
+    """The counts of trouble of the running station's devices, or of its last
+    run (station/sources/device_status.py): the doctor cannot open a port the
+    station holds, so the station writes them down."""
+    import time
+    from station.sources.device_status import read_device_status
+    from station.sources.loadcell.calibration import default_data_dir
+    status = read_device_status(Path(data_dir or default_data_dir()))
+    if status is None:
+        return []
+    since = time.strftime("%Y-%m-%d %H:%M", time.localtime(status["since"]))
+    written = time.strftime("%H:%M:%S", time.localtime(status["written"]))
+    run = f"running station (since {since}, at {written})" if status["running"] else \
+        f"last run (since {since}, to {written})"
+    return [(NOTE if device.describe() else OK, f"{device.device}, {run}: {device.describe() or 'no trouble'}")
+            for device in status["devices"]]
 
 
 def check_calibration(data_dir) -> tuple[str, str]:
@@ -195,6 +214,7 @@ def doctor(args, say=print) -> int:
     data_dir = args.data_dir if config is None else data_dir_for(args.data_dir, config)
     if config is not None and "frontend" in (config.sources.mat_kind, config.sources.force_kind):
         results += [*check_frontend(config, data_dir), check_calibration(data_dir)]
+    results += check_device_counts(data_dir)
     results.append(check_disk(data_dir))
     if config is not None:
         from station.identity.check import check_tag_reader

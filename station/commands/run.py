@@ -20,6 +20,7 @@ from station.errors import UserError
 from station.log.run_log import RunLog, open_run_log
 from station.report import summary_line
 from station.sources.choose import open_source as open_chosen
+from station.sources.device_status import CountsGrew, DeviceStatus
 from station.service.notify import Notifier
 
 LOG = logging.getLogger("station")
@@ -121,8 +122,17 @@ def run_headless(source, stop: threading.Event, options: RunOptions, config, log
         def step() -> None:
             taps.step(loop.now_s)
             pause()
+    devices = DeviceStatus(options.data_dir, source)
+    uncounted = step
+
+    def step() -> None:
+        for device, more in devices.update():
+            print_json(CountsGrew(loop.now_s, device, more))
+        uncounted()
     with contextlib.closing(taps) if taps is not None else contextlib.nullcontext():
-        return drive(loop, stop, with_hub(commands, hub, loop, step))
+        done = drive(loop, stop, with_hub(commands, hub, loop, step))
+    devices.update(final=True)   # for the doctor; the summary stays the last line
+    return done
 
 
 def network_from(options: RunOptions, config):
@@ -228,14 +238,18 @@ def run_kiosk(source, config, options: RunOptions, stop: threading.Event, config
     if log.notice is not None:
         app.board.banners.append(("log", log.notice))
 
+    devices = DeviceStatus(options.data_dir, source)
+
     def between_steps():
         health.check()
+        devices.update()
         if commands is not None:
             commands.step(loop)
         app.between_steps(loop, stop)
     try:
         return drive(loop, stop, between_steps)
     finally:
+        devices.update(final=True)
         usb.close()
         taps.close()
         close_parts(parts)

@@ -42,7 +42,7 @@ def sessions(args, say=print) -> int:
 
 
 def _row(session: SessionSummary) -> tuple[str, ...]:
-    names = ", ".join(" ".join(name.split()) for name in session.athletes) or "-"
+    names = ", ".join(session.athletes) or "-"
     return (str(session.id), _local(session.started_at), names, str(session.sets),
             str(session.reps), str(session.valid_reps),
             "simulated" if session.simulated else "real",

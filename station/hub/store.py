@@ -13,6 +13,7 @@ import json
 import sqlite3
 
 from station.hub.validate import Message
+from station.hub.web import roster
 
 REP_COLUMNS = ("set_index", "athlete", "completed_at", "back_flight_s", "rebound_contact_s",
                "forward_flight_s", "jump_height_m", "rsi", "landing_peak_force_n",
@@ -71,8 +72,14 @@ def _session(conn, site, station, seq, body) -> None:
 
 
 def _athlete(conn, site, station, seq, body) -> None:
+    before = conn.execute("SELECT body_mass_kg, tag_id, seq FROM athletes WHERE station = ? "
+                          "AND name = ?", (station, body["name"])).fetchone()
     _upsert(conn, "athletes", ("site", "station", "name"), (site, station, body["name"]),
             ATHLETE_COLUMNS, body, seq)
+    if before is None or seq > before[2]:
+        # What a station changed (a tag given on its kiosk) goes into the class roster.
+        roster.station_change(conn, site, body, None if before is None else
+                              {"body_mass_kg": before[0], "tag_id": before[1]})
 
 
 def _upsert(conn, table, key_columns, key, columns, body, seq) -> None:

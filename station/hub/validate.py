@@ -1,7 +1,8 @@
 """What a station's message must be before the hub keeps it (docs/network.md).
 
-Pure: a topic and the payload's bytes in, a ``Message`` or a ``Refused``
-(with one sentence saying why) out. Nothing refused is ever stored.
+Pure: a topic and the payload's bytes in, a ``Message`` (athletes' names
+cleaned by the station's rule, station/log/names.py) or a ``Refused`` (with
+one sentence saying why) out. Nothing refused is ever stored.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import json
 import math
 import re
 from dataclasses import dataclass
+
+from station.log.names import clean_name
 
 PREFIX = "jumpmat/v1/"
 #: A station's id and a site's name: letters, digits, - and _, at most 32.
@@ -85,7 +88,23 @@ def check(topic: str, payload: bytes) -> Message | Refused | None:
     problem = _problem(data, station, leaf)
     if problem:
         return Refused(site, station, problem)
+    if leaf == "log":
+        data = {**data, "body": _names_cleaned(data["kind"], data["body"])}
+        if data["kind"] == "athlete" and not data["body"]["name"]:
+            return Refused(site, station, "the athlete entry's name is empty once cleaned")
+    elif isinstance(data.get("athlete"), str):  # the status's athlete on the mat
+        data = {**data, "athlete": clean_name(data["athlete"]) or None}
     return Message(site, station, leaf, data)
+
+
+def _names_cleaned(kind: str, body: dict) -> dict:
+    """A body with its athlete's name cleaned by the station's rule
+    (station/log/names.py): what a station sends is cleaned at the door too
+    (a name that cleans to nothing is no name)."""
+    key = "name" if kind == "athlete" else "athlete"
+    if body.get(key) is None:
+        return body
+    return {**body, key: clean_name(body[key]) or (None if key == "athlete" else "")}
 
 
 def _problem(data, station: str, leaf: str) -> str | None:

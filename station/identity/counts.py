@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 @dataclass
 class ReadCounts:
     """Counts since the reader started. ``tags``: good reads (before the
-    debouncer); ``checksum``: RDM6300 frames whose checksum was wrong;
+    debouncer); ``checksum``: RDM6300 frames and Chronojump lines whose check was wrong;
     ``partial``: reads cut short (a frame or a line that stopped, keys that
     stopped coming); ``overlong``: reads longer than any tag; ``garbled``:
     reads with characters no tag has. Bad reads are ignored, never taps.

@@ -100,10 +100,13 @@ class AutoKeyboardReader(KeyboardTagReader):
         except OSError:
             return False
         try:
-            usb_id = f"{device.info.vendor:04x}:{device.info.product:04x}"
-            return usb_id in self.usb_ids or any(name in device.name.lower() for name in self.names)
+            return self.matches_device(device.name, device.info.vendor, device.info.product)
         finally:
             device.close()
+
+    def matches_device(self, name: str, vendor: int, product: int) -> bool:
+        """Whether a device called ``name`` with USB ids ``vendor``:``product`` is a tag reader."""
+        return f"{vendor:04x}:{product:04x}" in self.usb_ids or any(part in name.lower() for part in self.names)
 
 
 def _grabbed(path: str):

@@ -1,6 +1,6 @@
 """Tags in the bytes a serial reader sends: RDM6300 frames and plain lines, pure.
 
-Two formats arrive on serial ports, and one decoder takes both, so
+Three formats arrive on serial ports, and one decoder takes them all, so
 ``reader = "serial:PORT"`` needs no format:
 
 - The RDM6300 125 kHz module (9600 baud): STX (0x02), 10 ASCII hex digits
@@ -10,6 +10,12 @@ Two formats arrive on serial ports, and one decoder takes both, so
   is the 10 digits, normalised (station.identity.tags).
 - Line readers: one tag per line, hex or decimal digits, ended by CR, LF or
   both.
+- Chronojump's RFID reader (an Arduino with an RC522 13.56 MHz module, its
+  sketch arduino/RFID/RFID.ino, 9600 baud): a line ``s<b0>,<b1>,<b2>,<b3>,<b4>e``
+  and CR LF, the five bytes the RC522 reads in decimal: the card's 4 id bytes
+  and their XOR check byte. A line whose check byte is wrong is ignored and
+  counted as a checksum error. The tag id is the 4 id bytes in hex,
+  normalised: ``s4,162,177,195,212e`` is ``4A2B1C3``.
 
 A frame or a line that stops for ``PARTIAL_AFTER_S`` (or is cut by the next
 STX) is a partial read; one longer than any tag is over-long; a line with
@@ -21,6 +27,10 @@ Modelled on pyserial's Packetizer: the thread reads bytes, this finds tags.
 """
 
 from __future__ import annotations
+
+import re
+from functools import reduce
+from operator import xor
 
 from station.identity.counts import ReadCounts
 from station.identity.tags import MAX_TAG_CHARS, read_tag
@@ -35,6 +45,8 @@ PARTIAL_AFTER_S = 0.5
 #: Longer than any line a tag reader sends: a line past this is noise.
 MAX_LINE_CHARS = 2 * MAX_TAG_CHARS
 _NEWLINES = (0x0A, 0x0D)
+#: Chronojump's line: five bytes in decimal between "s" and "e".
+_CHRONOJUMP_LINE = re.compile(r"s(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3})e")
 
 
 def rdm6300_checksum(digits: bytes) -> int:
@@ -51,6 +63,15 @@ def rdm6300_frame(tag_digits: str) -> bytes:
     if len(digits) != 10:
         raise ValueError("an RDM6300 id is 10 hex digits")
     return bytes([STX]) + digits + f"{rdm6300_checksum(digits):02X}".encode("ascii") + bytes([ETX])
+
+
+def chronojump_line(id_bytes: bytes) -> bytes:
+    """The line Chronojump's RFID reader sends for a card's 4 ``id_bytes``
+    (for tests and the docs' examples): their check byte added, CR LF."""
+    if len(id_bytes) != 4:
+        raise ValueError("an RC522 card id is 4 bytes")
+    numbers = [*id_bytes, reduce(xor, id_bytes)]
+    return ("s" + ",".join(map(str, numbers)) + "e\r\n").encode("ascii")
 
 
 class SerialTagDecoder:
@@ -134,6 +155,8 @@ class SerialTagDecoder:
             text = line.decode("ascii", "replace").strip()
             if skipping or not text:
                 return None
+            if text.startswith("s") and text.endswith("e"):
+                return self._chronojump(text)
             if len(text) > MAX_TAG_CHARS:
                 self.counts.overlong += 1
                 return None
@@ -146,6 +169,17 @@ class SerialTagDecoder:
             self._line.clear()
             self._skipping_line = True
         return None
+
+    def _chronojump(self, text: str) -> str | None:
+        match = _CHRONOJUMP_LINE.fullmatch(text)
+        numbers = [int(number) for number in match.groups()] if match else []
+        if not numbers or max(numbers) > 255:
+            self.counts.garbled += 1
+            return None
+        if reduce(xor, numbers[:4]) != numbers[4]:
+            self.counts.checksum += 1
+            return None
+        return self._good(read_tag(bytes(numbers[:4]).hex()))
 
     def _good(self, tag: str | None) -> str | None:
         if tag is None:

@@ -1,7 +1,8 @@
 """An athlete's recent sessions and class challenges, for the kiosk's history screen.
 
 Read with plain SQL from the session log when the screen opens; the screen
-shows these numbers as they are and computes none of its own.
+shows these numbers as they are and computes none of its own. The name is
+cleaned as every name shown (station/log/names.py), for a log written before the rule.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import datetime
 from typing import Callable
 
 from station.challenge.store import athlete_history
+from station.log.names import clean_name
 
 LOG = logging.getLogger("station")
 
@@ -78,7 +80,7 @@ def load_history(conn: sqlite3.Connection, athlete_id: int, lines_n: int = LINES
     challenges = tuple(ChallengeLine(entry.title, _local(entry.started_at), entry.place, entry.athletes_n,
                                      entry.valid)
                        for entry in athlete_history(conn, athlete_id)[:lines_n])
-    return AthleteHistory(row[0], sessions, challenges)
+    return AthleteHistory(clean_name(row[0]), sessions, challenges)
 
 
 def history_provider(conn: sqlite3.Connection | None) -> Callable[[int], AthleteHistory | None] | None:

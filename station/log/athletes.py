@@ -93,6 +93,7 @@ def _by_tag(conn: sqlite3.Connection, tag: str | None) -> Athlete | None:
 def set_tag(conn: sqlite3.Connection, athlete_id: int, tag_id: str | None) -> Athlete:
     """Give an athlete the tag ``tag_id`` (normalised), or take theirs away with
     None; a tag that is not an id, or that someone else has, is a UserError.
+    An ``athlete`` outbox entry in the same transaction takes the change to the hub.
 
         set_tag(conn, ada.id, "04a2b1")    # Ada's tag is now "4A2B1"
     """
@@ -107,9 +108,14 @@ def set_tag(conn: sqlite3.Connection, athlete_id: int, tag_id: str | None) -> At
                         "or use another tag.")
     with transaction(conn):
         changed = conn.execute("UPDATE athletes SET tag_id = ? WHERE id = ?", (tag, athlete_id)).rowcount
+        if changed:
+            tagged = _athlete(conn.execute(f"SELECT {_FIELDS} FROM athletes WHERE id = ?",
+                                           (athlete_id,)).fetchone())
+            # The hub hears of the tag, so the class roster (and every station) has it.
+            add_entry(conn, "athlete", athlete_body(tagged.name, tagged.body_mass_kg, tag, tagged.guest))
     if not changed:
         raise UserError(f"There is no athlete number {athlete_id}; list them with `station athletes list`.")
-    return _athlete(conn.execute(f"SELECT {_FIELDS} FROM athletes WHERE id = ?", (athlete_id,)).fetchone())
+    return tagged
 
 
 def add_athlete(conn: sqlite3.Connection, name: str, body_mass_kg: float | None = None,

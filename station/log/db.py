@@ -46,13 +46,15 @@ def open_log(data_dir: Path) -> sqlite3.Connection:
     except OSError as error:
         raise LogError(f"cannot create the data folder {path.parent} ({error.strerror or error}); "
                        "give a writable folder with --data-dir or [storage] data_dir.") from None
+    if path.exists():
+        _refuse_unusable(path)
     try:
         conn = sqlite3.connect(path, isolation_level=None)
     except sqlite3.Error as error:
         raise _cannot_open(path, error) from None
     try:
         _configure(conn)
-        _migrate(conn, path)
+        _migrate(conn)
     except sqlite3.DatabaseError as error:
         conn.close()
         raise _cannot_open(path, error) from None
@@ -84,12 +86,39 @@ def _configure(conn: sqlite3.Connection) -> None:
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
-def _migrate(conn: sqlite3.Connection, path: Path) -> None:
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
+def _refuse_unusable(path: Path) -> None:
+    """A log written by a newer station, or damaged anywhere (a page
+    overwritten in the middle by a failing card), is refused before it is
+    opened for writing: read only, nothing of it changes, not even its WAL
+    (a writer's connection would fold the WAL into the file as it closes).
+
+    quick_check reads every page once and checks each B-tree's structure,
+    but not that indexes agree with their tables (integrity_check, about
+    three times slower). Measured here on a log of 100 000 reps (54 MB):
+    0.11 s from the page cache, 0.8 s read cold; a Pi's SD card reads about
+    40 MB/s, so a second or two there, once at each start."""
+    try:
+        check = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        raise _cannot_open(path, error) from None
+    try:
+        version = check.execute("PRAGMA user_version").fetchone()[0]
+        damage = [row[0] for row in check.execute("PRAGMA quick_check")]
+    except sqlite3.DatabaseError as error:
+        raise _cannot_open(path, error) from None
+    finally:
+        check.close()
     if version > len(MIGRATIONS):
         raise NewerLog(f"{path} was written by a newer station (schema {version}; this one "
                        f"knows up to {len(MIGRATIONS)}); update the station, or give another "
                        "folder with --data-dir.")
+    if damage != ["ok"]:
+        raise DamagedLog(f"{path} is not a readable session log ({damage[0]}); move it aside to "
+                         "keep it (the station then starts a new log), or restore it from a backup.")
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
     for number in range(version, len(MIGRATIONS)):
         # One transaction per migration, the version bump included, so a
         # database is always at exactly one version.

@@ -4,7 +4,7 @@ session log itself (docs/network.md).
 Each entry is added inside the transaction that writes its row, so a station
 killed at any moment has both or neither. Bodies are built from the rows as
 they were just written, with every key of docs/network.md present (``None``
-when not known). The publisher (station/network/publisher.py) reads entries
+when not known), and athletes' names cleaned (station/log/names.py). The publisher (station/network/publisher.py) reads entries
 in ``seq`` order and marks them sent once the broker has acknowledged them.
 """
 
@@ -16,6 +16,7 @@ import time
 from typing import Callable
 
 from station.log.db import iso_utc
+from station.log.names import clean_name
 
 KINDS = ("session", "set", "rep", "challenge_round", "athlete")
 
@@ -43,7 +44,9 @@ def set_body(conn: sqlite3.Connection, set_id: int) -> dict:
         "LEFT JOIN athletes a ON a.id = t.athlete_id WHERE t.id = ?", (set_id,)).fetchone()
     keys = ("session", "set_index", "athlete", "started_at", "start_s", "end_s", "ended_by",
             "reps", "valid_reps", "body_weight_n")
-    return dict(zip(keys, row))
+    body = dict(zip(keys, row))
+    body["athlete"] = _shown(body["athlete"])
+    return body
 
 
 REP_KEYS = ("back_flight_s", "rebound_contact_s", "forward_flight_s", "jump_height_m", "rsi",
@@ -57,9 +60,15 @@ def rep_body(conn: sqlite3.Connection, rep_id: int) -> dict:
         " FROM reps r JOIN sets t ON t.id = r.set_id JOIN sessions s ON s.id = t.session_id "
         "LEFT JOIN athletes a ON a.id = t.athlete_id WHERE r.id = ?", (rep_id,)).fetchone()
     body = dict(zip(("session", "set_index", "index", "athlete", "completed_at", *REP_KEYS), row))
+    body["athlete"] = _shown(body["athlete"])
     body["valid"] = bool(body["valid"])
     body["fatigue"] = None if body["fatigue"] is None else bool(body["fatigue"])
     return body
+
+
+def _shown(name: str | None) -> str | None:
+    """A name from the log as it is shown: cleaned, for a row written before the rule."""
+    return None if name is None else (clean_name(name) or None)
 
 
 def athlete_body(name: str, body_mass_kg: float | None, tag_id: str | None, guest: bool,
@@ -74,7 +83,7 @@ def round_body(conn: sqlite3.Connection, challenge_id: int, athlete: str | None,
     uuid, name, hub_challenge = conn.execute(
         "SELECT s.uuid, c.name, c.hub_challenge FROM challenges c "
         "JOIN sessions s ON s.id = c.session_id WHERE c.id = ?", (challenge_id,)).fetchone()
-    return {"session": uuid, "challenge": hub_challenge, "name": name, "athlete": athlete,
+    return {"session": uuid, "challenge": hub_challenge, "name": name, "athlete": _shown(athlete),
             "round_index": round_index, "reps": reps, "valid_reps": valid_reps,
             "quality_reps": quality_reps, "mean_rebound_contact_s": mean_rebound_contact_s}
 

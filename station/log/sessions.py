@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from station.log.names import clean_name
+
 
 @dataclass(frozen=True)
 class SessionSummary:
@@ -46,9 +48,10 @@ def list_sessions(conn: sqlite3.Connection, athlete: str | None = None) -> list[
     """
     out = []
     for row in conn.execute(_QUERY, (athlete, athlete)).fetchall():
-        names = [name for (name,) in conn.execute(
+        # Cleaned as shown: a name written before the rule (station/log/names.py).
+        names = list(dict.fromkeys(clean_name(name) for (name,) in conn.execute(
             "SELECT DISTINCT a.name FROM sets JOIN athletes a ON a.id = sets.athlete_id "
-            "WHERE sets.session_id = ? ORDER BY sets.id", (row[0],))]
+            "WHERE sets.session_id = ? ORDER BY sets.id", (row[0],))))
         out.append(SessionSummary(row[0], row[1], row[2], bool(row[3]), row[4], row[5], names,
                                   row[6], row[7], row[8]))
     return out

@@ -14,6 +14,7 @@ from station.config import Config
 from station.errors import UserError
 from station.hardware_config import SourcesConfig
 from station.readings import MatStart, ONE_ZONE, TWO_ZONES
+from station.sources.device_counts import device_counts
 
 
 class ForceOnly:
@@ -29,6 +30,9 @@ class ForceOnly:
     @property
     def problem(self) -> str | None:
         return getattr(self._source, "problem", None)
+
+    def device_counts(self) -> list:
+        return device_counts(self._source)
 
     def start(self) -> MatStart:
         return MatStart(self._source.start().time_s, {})

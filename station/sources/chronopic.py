@@ -32,6 +32,7 @@ import serial
 
 from station.errors import UserError
 from station.readings import MAT, MatEdge, MatStart, Reading
+from station.sources.device_counts import DeviceCounts
 from station.sources.chronopic_protocol import (
     BAUD_RATE, CHANGE_DELAY_S, STATE_QUERY, Change, ChronopicDecoder, ChronopicTimeline, StateReply)
 
@@ -49,6 +50,9 @@ STATE_WAIT_S = 0.35
 #: A Chronopic changes at most every debounce (50 ms): a minute of changes
 #: is more than any main loop leaves unread.
 QUEUE_FRAMES = 1200
+#: The counts of trouble, as the doctor and a headless run say them.
+CHRONOPIC_COUNTS = {"discarded": "bytes that were in no frame", "lost_changes": "changes lost",
+                    "reconnects": "reconnects", "dropped": "changes the station could not keep up with"}
 
 
 class ChronopicError(UserError):
@@ -150,6 +154,12 @@ class Chronopic:
         self._stop.set()
         if self._thread is not None:
             self._thread.join()
+
+    def device_counts(self) -> list[DeviceCounts]:
+        """The link's counts of trouble (station.sources.device_counts)."""
+        stats = self.stats
+        return [DeviceCounts(f"Chronopic at {self.port}",
+                             {key: getattr(stats, key) for key in CHRONOPIC_COUNTS}, CHRONOPIC_COUNTS)]
 
     @property
     def stats(self) -> ChronopicStats:

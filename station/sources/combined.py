@@ -8,6 +8,7 @@ from the same origin, so their readings interleave on one timeline.
 from __future__ import annotations
 
 from station.readings import ForceBlock, MatStart, Reading
+from station.sources.device_counts import device_counts
 
 
 def reading_time_s(reading: Reading) -> float:
@@ -34,6 +35,10 @@ class CombinedSource:
     def problem(self) -> str | None:
         """The first device problem of either source, for the screen."""
         return getattr(self.mat, "problem", None) or getattr(self.force, "problem", None)
+
+    def device_counts(self) -> list:
+        """Both devices' counts of trouble (station.sources.device_counts)."""
+        return device_counts(self.mat) + device_counts(self.force)
 
     @property
     def cell_range_n(self):

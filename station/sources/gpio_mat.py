@@ -45,7 +45,10 @@ from gpiozero.pins import Factory
 
 from station.errors import UserError
 from station.readings import ONE_ZONE, TWO_ZONES, MatEdge, MatStart, Reading
+from station.sources.device_counts import DeviceCounts
 
+#: What the mat's count of trouble counts, as the doctor and a headless run say it.
+GPIO_COUNTS = {"dropped": "edges the station could not keep up with"}
 #: A factory's ticks() must be within this of time.monotonic() to be taken
 #: for the same clock: generous for a slow call, far below any other clock's
 #: offset (pigpio's µs count, a boot time, an epoch).
@@ -115,6 +118,10 @@ class GpioMat:
         # The time before the levels: an edge stamped earlier is already in them.
         self._start_s = time.monotonic() - self.origin_s
         return MatStart(self._start_s, {zone.name: zone.contact(zone.pin.state) for zone in self._zones})
+
+    def device_counts(self) -> list[DeviceCounts]:
+        """The edges lost to a stalled main loop (station.sources.device_counts)."""
+        return [DeviceCounts("GPIO mat", {"dropped": self.dropped}, GPIO_COUNTS)]
 
     def read(self, until_s: float) -> list[Reading]:
         """Edges not yet returned with time <= until_s, in time order."""

@@ -137,6 +137,12 @@ def read_recording(path) -> Recording:
         values = parse_rows(path, layout, lines, body[1:-1])
         LOG.warning("%s: line %d was cut short (a power cut or a copy stopped early); "
                     "reading up to line %d.", path, body[-1] + 1, body[-2] + 1)
+    else:
+        if lines[-1] != "" and body[-1] == len(lines) - 1:
+            # Cut where a number still reads as one ("250.5" as "25"): it cannot be told.
+            LOG.warning("%s: line %d, the last, has no line end, so it may have been cut short "
+                        "(a power cut or a copy stopped early); it is read as it is.",
+                        path, body[-1] + 1)
     return _recording(layout, values, metadata)
 
 

@@ -1,13 +1,16 @@
 """The class roster the hub keeps: the coach's own list (added, edited or
 imported on /coach) together with every athlete the stations know.
 
-The coach's entries are rows of the hub's ``athletes`` table under the
-station id ``""`` (no station can have it); for a name on both, the coach's
-entry wins, and a name the coach erased is gone everywhere. Adding and
-importing check names, masses and tags with the station's own roster rules
-(station/log/athletes.py), against a station-shaped copy of the class
-roster, so the hub and the kiosk accept and refuse the same rows with the
-same sentences. The roster goes to the stations retained on ``hub/roster``.
+The class roster's own entries are rows of the hub's ``athletes`` table
+under the station id ``""`` (no station can have it): the coach's, and each
+change a station makes to a roster athlete as it arrives (its name, mass or
+tag), so the newest change wins wherever it was made. A tag given to one
+athlete is taken from any other. For a name without such an entry, the
+stations' newest row stands; a name the coach erased is gone everywhere.
+Adding and importing check names, masses and tags with the station's own
+roster rules (station/log/athletes.py), against a station-shaped copy of the
+class roster, so the hub and the kiosk accept and refuse the same rows with
+the same sentences. The roster goes to the stations retained on ``hub/roster``.
 """
 
 from __future__ import annotations
@@ -19,26 +22,66 @@ from pathlib import Path
 from station.errors import UserError
 from station.hub import commands
 from station.hub.publish import publish_roster
+from station.identity.tags import normalise_tag
 from station.log import athletes as station_roster
+from station.log.names import clean_name
 from station.log.schema import MIGRATIONS as STATION_MIGRATIONS
 
-#: The station id of the coach's own entries.
+#: The station id of the class roster's own entries.
 COACH = ""
 
 
 def class_roster(conn: sqlite3.Connection) -> list[dict]:
-    """Everyone on the class roster, in name order: the coach's entries, and
-    the stations' newest entry for each other name (guests and the erased left out)."""
+    """Everyone on the class roster, in name order: the class roster's own
+    entries, and the stations' newest entry for each other name (guests and
+    the erased left out). Tags are normalised and given once (an entry of
+    the class roster's own before a station's)."""
     coach = {row["name"]: row for row in conn.execute(
         "SELECT * FROM athletes WHERE station = ?", (COACH,))}
     latest = {}
     for row in conn.execute("SELECT * FROM athletes WHERE station != ? ORDER BY seq",
                             (COACH,)):
-        latest[row["name"]] = row
-    latest.update(coach)
-    return [{"name": name, "body_mass_kg": row["body_mass_kg"], "tag_id": row["tag_id"]}
-            for name, row in sorted(latest.items(), key=lambda item: (item[0].casefold(), item[0]))
-            if not row["guest"] and not row["erased"]]
+        if row["name"] not in coach:
+            latest[row["name"]] = row
+    tags, roster = set(), {}
+    for name, row in [*coach.items(), *latest.items()]:
+        if row["guest"] or row["erased"]:
+            continue
+        tag = normalise_tag(row["tag_id"])
+        roster[name] = {"name": name, "body_mass_kg": row["body_mass_kg"],
+                        "tag_id": None if tag in tags else tag}
+        tags.add(tag)
+    return [roster[name] for name in sorted(roster, key=lambda name: (name.casefold(), name))]
+
+
+def station_change(conn: sqlite3.Connection, site: str, body: dict, before) -> None:
+    """A station's ``athlete`` entry that is newer than what it said before
+    about that name (``before``: its row as it was, or None), applied to the
+    class roster: what changed at the station (the tag, the mass) replaces
+    the class roster's. Guests are not on it, and an erasure is the hub's
+    own (``erase_everywhere``): a station's news of one changes nothing here."""
+    if body["guest"] or body["erased"]:
+        return
+    name, mass, tag = body["name"], body["body_mass_kg"], normalise_tag(body["tag_id"])
+    mine = conn.execute("SELECT * FROM athletes WHERE station = ? AND name = ?",
+                        (COACH, name)).fetchone()
+    if mine is not None and mine["erased"]:
+        return
+    if mine is not None:
+        if not _changes(before, "body_mass_kg", mass):
+            mass = mine["body_mass_kg"]
+        if not _changes(before, "tag_id", tag):
+            tag = normalise_tag(mine["tag_id"])
+    _keep(conn, site, name, mass, tag)
+
+
+def _changes(before, key: str, value) -> bool:
+    """Whether a station's entry changes ``key``: a value other than the one
+    it gave before; in its first entry about a name, any value but none."""
+    if before is None:
+        return value is not None
+    old = normalise_tag(before[key]) if key == "tag_id" else before[key]
+    return old != value
 
 
 def _station_shaped(conn: sqlite3.Connection) -> sqlite3.Connection:
@@ -55,6 +98,14 @@ def _station_shaped(conn: sqlite3.Connection) -> sqlite3.Connection:
 
 def _keep(conn: sqlite3.Connection, site: str, name: str, body_mass_kg, tag_id,
           erased: bool = False) -> None:
+    """The class roster's entry for ``name``; the tag (normalised) taken from anyone else."""
+    tag_id = normalise_tag(tag_id)
+    if tag_id is not None:
+        for row in conn.execute("SELECT name, tag_id FROM athletes WHERE station = ? AND name != ? "
+                                "AND tag_id IS NOT NULL", (COACH, name)).fetchall():
+            if normalise_tag(row["tag_id"]) == tag_id:
+                conn.execute("UPDATE athletes SET tag_id = NULL WHERE station = ? AND name = ?",
+                             (COACH, row["name"]))
     seq = conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM athletes WHERE station = ?",
                        (COACH,)).fetchone()[0]
     conn.execute(
@@ -65,12 +116,22 @@ def _keep(conn: sqlite3.Connection, site: str, name: str, body_mass_kg, tag_id,
         (site, COACH, name, body_mass_kg, tag_id, int(erased), seq))
 
 
+def _clean(name: str) -> str:
+    """A name typed on /coach, cleaned by the station's rule; nothing left is a UserError."""
+    cleaned = clean_name(name)
+    if not cleaned:
+        raise UserError("The name has no letters or digits once control characters and spaces "
+                        "are removed; type the athlete's name.")
+    return cleaned
+
+
 def add(conn: sqlite3.Connection, site: str, name: str, body_mass_kg: float | None,
         tag_id: str | None) -> None:
-    """Put someone on the class roster; a problem is a UserError (the station's sentence)."""
+    """Put someone on the class roster (the name cleaned, the tag normalised);
+    a problem, such as a tag another athlete has, is a UserError (the station's sentence)."""
     copy = _station_shaped(conn)
-    station_roster.add_athlete(copy, name, body_mass_kg, tag_id)
-    _keep(conn, site, name, body_mass_kg, tag_id)
+    athlete = station_roster.add_athlete(copy, _clean(name), body_mass_kg, tag_id)
+    _keep(conn, site, athlete.name, athlete.body_mass_kg, athlete.tag_id)
 
 
 def edit(conn: sqlite3.Connection, site: str, name: str, new_name: str,
@@ -81,12 +142,12 @@ def edit(conn: sqlite3.Connection, site: str, name: str, new_name: str,
         raise UserError(f"{name!r} is not on the class roster; add them first.")
     copy = _station_shaped(conn)
     copy.execute("DELETE FROM athletes WHERE name = ?", (name,))
-    station_roster.add_athlete(copy, new_name, body_mass_kg, tag_id)
+    athlete = station_roster.add_athlete(copy, _clean(new_name), body_mass_kg, tag_id)
     conn.execute("BEGIN IMMEDIATE")
     try:
-        if new_name != name:
+        if athlete.name != name:
             _keep(conn, site, name, None, None, erased=True)
-        _keep(conn, site, new_name, body_mass_kg, tag_id)
+        _keep(conn, site, athlete.name, athlete.body_mass_kg, athlete.tag_id)
     except BaseException:
         conn.rollback()
         raise

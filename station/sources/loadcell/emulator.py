@@ -5,9 +5,10 @@ pseudo-terminal, so the host opens its slave side with pyserial exactly as it
 opens the real front-end's /dev/ttyACM0. What it streams is the simulated
 athlete (station.sources.simulated) turned back into raw counts. Faults can be
 switched on: corrupted and lost frames, a drifting crystal, a stuck or
-saturated cell, a device that never answers, and unplugging. ``place`` sends
-the athlete away and puts a known mass on the plate instead, where a coach
-calibrating would (station.sources.loadcell.emulated_plate).
+saturated cell, a device that never answers, unplugging, and on demand
+any fault that moves one of the host's link counts (``inject``). ``place``
+sends the athlete away and puts a known mass on the plate instead, where a
+coach calibrating would (station.sources.loadcell.emulated_plate).
 
 Like the firmware, it sends a frame the moment its last sample is taken and a
 mat edge the moment it happens (as far as the host's scheduler lets a thread
@@ -43,6 +44,7 @@ from station.sources.loadcell.calibration import CELL_NAMES, NOMINAL_NEWTONS_PER
 from station.sources.loadcell.clocksync import WRAP_US
 from station.sources.loadcell.emulated_plate import PlateLoad
 from station.sources.loadcell.link import DEVICE_NAME, RATES_HZ
+from station.sources.loadcell.link_faults import FAULTS, fault_bytes
 from station.sources.loadcell.protocol import (
     CHANNELS, COUNT_MAX, COUNT_MIN, Command, FrameDecoder, Identity, Kind, MatEdgeFrame, Samples,
     Status, encode)
@@ -74,6 +76,8 @@ WAKE_S = 0.05
 SYMLINK_NAME = "frontend"
 #: The random stream of an empty plate's noise (apart from the athlete's).
 EMPTY_NOISE_STREAM = 7
+#: Samples an injected "overflows" fault reports dropped: a tenth of a second at 1 kHz.
+OVERFLOW_FAULT_SAMPLES = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +177,7 @@ class DeviceEmulator:
         self.corrupted_frames = 0
         self.dropped_frames = 0
         self._sent: deque[SentSamples] = deque(maxlen=TRUTH_FRAMES)
+        self._faults: deque[str] = deque()
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -229,6 +234,16 @@ class DeviceEmulator:
         athlete back."""
         with self._lock:
             self._plate = plate
+
+    def inject(self, fault: str) -> None:
+        """Send ``fault`` once, before the next frame: a key of
+        link_faults.FAULTS (each moves one of the host decoder's counts), or
+        "overflows" (the next STATUS reports OVERFLOW_FAULT_SAMPLES more
+        samples dropped, as a device whose host stopped reading does)."""
+        if fault != "overflows" and fault not in FAULTS:
+            raise ValueError(f"fault must be one of {', '.join(FAULTS)} or overflows, not {fault!r}")
+        with self._lock:
+            self._faults.append(fault)
 
     def truth(self) -> list[SentSamples]:
         """The SAMPLES frames a host reading everything decodes (written, not
@@ -381,6 +396,7 @@ class DeviceEmulator:
         rendering never holds up the host's reader in this same process."""
         if not self._streaming:
             return
+        self._send_faults(now_s)
         self._send_edges(now_s)
         sent = False
         while (len(self._pending_n) >= self._per_frame
@@ -478,6 +494,16 @@ class DeviceEmulator:
         if self.saturated_cell is not None:
             counts[:, self.saturated_cell] = COUNT_MAX
         return counts
+
+    def _send_faults(self, now_s: float) -> None:
+        while self._faults:
+            fault = self._faults.popleft()
+            if fault == "overflows":
+                self._overflows += OVERFLOW_FAULT_SAMPLES
+                continue
+            self._write(fault_bytes(fault, lambda sequence: Status(
+                sequence, self._device_us(now_s), self.rate_hz, self._overflows, self._streaming,
+                adc_fault=False), self._next_sequence))
 
     def _send_status(self, now_s: float) -> None:
         self._send(Status(self._next_sequence(), self._device_us(now_s), self.rate_hz,

@@ -25,6 +25,7 @@ from typing import Callable
 import numpy as np
 
 from station.readings import ForceBlock, MatEdge, MatStart, Reading
+from station.sources.device_counts import DeviceCounts, grown
 from station.sources.loadcell.calibration import DEFAULT_CALIBRATION, Calibration
 from station.sources.loadcell.clocksync import DEVICE_CLOCK_HZ, WRAP_US, ClockSync
 from station.sources.loadcell.link import FrontEndLink, Received
@@ -40,13 +41,19 @@ LATENCY_S = 0.05
 #: 1 kHz): beyond that new samples are dropped and counted, so memory stays
 #: flat however long the loop is stalled.
 MAX_BUFFERED_SAMPLES = 20_000
-#: The link's error counts, as the screen says them when they grow.
+#: The link's error counts (every one the decoder and the link keep, and the
+#: samples this source drops), as the screen, the doctor and a headless run
+#: say them when they grow.
 LINK_ERRORS = {"crc_errors": "frames that failed their check", "lost_frames": "frames lost",
                "duplicates": "frames that came twice", "reordered": "frames out of order",
                "bad_versions": "frames of another protocol version",
                "oversize": "frames longer than allowed", "unknown_kinds": "frames of an unknown kind",
-               "malformed": "frames with a broken payload", "overflows": "samples the device dropped",
-               "dropped": "frames the station could not keep up with"}
+               "malformed": "frames with a broken payload",
+               "discarded_bytes": "bytes that were in no frame",
+               "overflows": "samples the device dropped",
+               "dropped": "frames the station could not keep up with",
+               "dropped_samples": "samples the station could not keep up with"}
+DEVICE = "load-cell front-end"
 #: How long the screen says so after the counts last grew.
 LINK_NOTICE_S = 10.0
 
@@ -154,20 +161,22 @@ class LoadCellSource:
         ``LINK_NOTICE_S`` after the link's error counts last grew; else None."""
         if self.link.problem:
             return self.link.problem
-        stats = self.link.stats
-        counts = {key: getattr(stats, key) for key in LINK_ERRORS}
-        counts["dropped_samples"] = self.dropped_samples
-        grown = {key: counts[key] - self._counts.get(key, 0) for key in counts
-                 if counts[key] > self._counts.get(key, 0)}
-        self._counts = counts
+        [counted] = self.device_counts()
+        more = grown(self._counts, counted.counts)
+        self._counts = counted.counts
         now_s = time.monotonic()
-        if grown:
-            self._link_notice = (now_s + LINK_NOTICE_S, "The load-cell link had trouble: " + ", ".join(
-                f"{count} {LINK_ERRORS.get(key, 'samples the station could not keep up with')}"
-                for key, count in grown.items()) + "; if it goes on, check the USB cable.")
+        if more:
+            self._link_notice = (now_s + LINK_NOTICE_S, "The load-cell link had trouble: "
+                                 + counted.describe(more) + "; if it goes on, check the USB cable.")
         if self._link_notice is not None and now_s < self._link_notice[0]:
             return self._link_notice[1]
         return None
+
+    def device_counts(self) -> list[DeviceCounts]:
+        """The link's error counts since it was made (station.sources.device_counts)."""
+        stats = self.link.stats
+        counts = {key: getattr(stats, key) for key in LINK_ERRORS if key != "dropped_samples"}
+        return [DeviceCounts(DEVICE, {**counts, "dropped_samples": self.dropped_samples}, LINK_ERRORS)]
 
     def status(self) -> LoadCellStatus:
         stats = self.link.stats
