@@ -71,6 +71,21 @@ def test_after_a_broker_crash_a_station_back_gets_the_erasures_again(hub, broker
         station.close()
 
 
+
+def test_the_coachs_erasure_is_kept_and_an_erasure_made_again_has_a_new_id(hub, station_ann):
+    station = station_ann
+    conn = open_hub_db(hub.data_dir)
+    first = conn.execute("SELECT command_id FROM erasures WHERE name = 'Ann'").fetchone()[0]
+    roster.add(conn, "gym", "Ann", None, None)
+    # Erased again at the console: the command sent now is the one kept for later.
+    roster.erase_everywhere(conn, None, "gym", "Ann")
+    again = conn.execute("SELECT command_id FROM erasures WHERE name = 'Ann'").fetchone()[0]
+    conn.close()
+    assert again != first
+    come_back(station)
+    sent = wait_until(lambda: erase_commands(station), what="the erasure sent again")
+    assert [(c["name"], c["id"]) for c in sent] == [("Ann", again)]
+
 @pytest.fixture
 def station_ann(hub, broker):
     """mat-1 online at the hub, and Ann erased by the coach."""

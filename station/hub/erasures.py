@@ -20,11 +20,14 @@ from station.hub import commands
 from station.log.db import iso_utc
 
 
-def record(conn: sqlite3.Connection, name: str, wall_s: float | None = None) -> None:
-    """Keep an erasure (once per name: erasing a name again keeps its first id)."""
-    conn.execute("INSERT OR IGNORE INTO erasures (name, command_id, erased_at) VALUES (?, ?, ?)",
-                 (name, f"erase-{uuid.uuid4()}", iso_utc(time.time() if wall_s is None
-                                                         else wall_s)))
+def record(conn: sqlite3.Connection, name: str, wall_s: float | None = None) -> str:
+    """Keep an erasure, under a new command id: a name erased, put on the
+    roster again and erased again is erased again at every station, which
+    acts on each id once. The id of its command."""
+    command_id = f"erase-{uuid.uuid4()}"
+    conn.execute("INSERT OR REPLACE INTO erasures (name, command_id, erased_at) VALUES (?, ?, ?)",
+                 (name, command_id, iso_utc(time.time() if wall_s is None else wall_s)))
+    return command_id
 
 
 def pending(conn: sqlite3.Connection) -> list[tuple[str, str]]:

@@ -102,7 +102,7 @@ MIGRATIONS = [
     """
     CREATE TABLE erasures (
         name TEXT PRIMARY KEY,
-        command_id TEXT NOT NULL,          -- the same id each time: a station acts on it once a run
+        command_id TEXT NOT NULL,          -- of the newest erasure of the name: a station acts on each id once
         erased_at TEXT NOT NULL
     );
     """,

@@ -21,7 +21,6 @@ from pydantic import ValidationError
 
 from station.challenge.definition import preset_names
 from station.errors import UserError
-from station.hub import erasures
 from station.hub.api import challenges as challenge_api
 from station.hub.api.context import HubContext, database, hub
 from station.hub.challenges import ABORTED, FINISHED
@@ -238,8 +237,6 @@ async def erase(request: Request, context: HubContext = Depends(hub),
     if form.get("confirm") != "yes":
         return _back(problem="Tick the box to confirm the erase.")
     told = roster.erase_everywhere(conn, context.link, context.site, name)
-    # Kept, so a station that is off now gets it when it is back online.
-    erasures.record(conn, name)
     roster.publish(conn, context.link, context.site)
     return _back(said=f"{name} is erased at the hub; {told} station(s) are told to erase "
                       "them too.")

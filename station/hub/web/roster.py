@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 from station.errors import UserError
-from station.hub import commands
+from station.hub import commands, erasures
 from station.hub.publish import publish_roster
 from station.identity.tags import normalise_tag
 from station.log import athletes as station_roster
@@ -179,11 +179,13 @@ def import_csv(conn: sqlite3.Connection, site: str, data: bytes) -> station_rost
 
 def erase_everywhere(conn: sqlite3.Connection, link, site: str, name: str) -> int:
     """Erase an athlete: off the roster, their name off every rep, set and
-    round at the hub, and an ``erase_athlete`` command to every station (a
-    station that is off gets it when it next connects, from the broker's
-    queue of its persistent session). The number of stations told."""
+    round at the hub, and an ``erase_athlete`` command to every station. The
+    erasure is kept with the rest, so a station that is off now gets the same
+    command when it is back online (station.hub.erasures). The number of
+    stations told."""
     conn.execute("BEGIN IMMEDIATE")
     try:
+        command_id = erasures.record(conn, name)
         _keep(conn, site, name, None, None, erased=True)
         conn.execute("UPDATE athletes SET erased = 1, body_mass_kg = NULL, tag_id = NULL "
                      "WHERE name = ?", (name,))
@@ -203,7 +205,7 @@ def erase_everywhere(conn: sqlite3.Connection, link, site: str, name: str) -> in
     if link is not None:
         for row in stations:
             link.publish(commands.station_topic(row["site"], row["id"], "cmd"),
-                         commands.command("erase_athlete", name=name))
+                         commands.command("erase_athlete", command_id, name=name))
     return len(stations)
 
 
