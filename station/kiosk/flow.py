@@ -25,7 +25,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Callable
 
-from station.kiosk.controls.actions import Action, Tap, hit
+from station.kiosk.controls.actions import Action, Tap, hit, in_list
 from station.kiosk.state.board import LiveBoard
 
 #: Long enough to read a number at a glance, short enough not to hold up the set.
@@ -184,16 +184,9 @@ class Flow:
 
     def _pick_act(self, action, now_s: float, targets: dict) -> None:
         self._picking_since_s = now_s
-        if action is Action.NEXT:
-            self.highlighted = (self.highlighted + 1) % len(self.choices)
-        elif action is Action.BACK:
-            self.highlighted = (self.highlighted - 1) % len(self.choices)
-        elif action is Action.SELECT:
-            self._pick(self.highlighted)
-        else:
-            tapped = hit(action, targets)
-            if tapped is not None and tapped.startswith("row "):
-                self._pick(int(tapped.removeprefix("row ")))
+        self.highlighted, chosen = in_list(action, self.highlighted, len(self.choices), targets)
+        if chosen is not None:
+            self._pick(chosen)
 
     def _pick(self, index: int) -> None:
         self.athlete = self.choices[index]

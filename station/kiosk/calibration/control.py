@@ -35,7 +35,7 @@ from typing import Callable
 
 import numpy as np
 
-from station.kiosk.controls.actions import Action, Tap, hit
+from station.kiosk.controls.actions import Action, hit, in_list
 from station.sources.loadcell.calibration import FILE, Calibration
 from station.sources.loadcell.steps import (
     DONE, FAILED, MAX_MASS_KG, MIN_MASS_KG, READING_S, CalibrationSteps, Problem)
@@ -138,18 +138,9 @@ class CalibrationControl:
             self._change_mass(+1 if action is Action.NEXT or tapped == "heavier" else -1)
             return
         rows = self.rows()
-        if not rows:
-            return
-        if action is Action.NEXT:
-            self.highlighted = (self.highlighted + 1) % len(rows)
-        elif action is Action.BACK:
-            self.highlighted = (self.highlighted - 1) % len(rows)
-        elif action is Action.SELECT:
-            self._choose(rows[self.highlighted][0], now_s)
-        elif isinstance(action, Tap) and tapped is not None and tapped.startswith("row "):
-            index = int(tapped.removeprefix("row "))
-            if index < len(rows):
-                self._choose(rows[index][0], now_s)
+        self.highlighted, chosen = in_list(action, self.highlighted, len(rows), targets)
+        if chosen is not None:
+            self._choose(rows[chosen][0], now_s)
 
     def hear(self, times_s: np.ndarray, counts: np.ndarray) -> None:
         """Raw counts (n, 4) of samples at session times ``times_s`` (n,), as

@@ -33,7 +33,7 @@ from station.challenge.engine import COUNTDOWN_S, ChallengeEngine, settle_time_s
 from station.challenge.events import ChallengeFinished, Countdown, IntervalStarted
 from station.challenge.roster import MAX_CLASS
 from station.errors import UserError
-from station.kiosk.controls.actions import Action, Tap
+from station.kiosk.controls.actions import Action, Tap, in_list
 from station.kiosk.controls.actions import hit as tapped_target
 
 LOG = logging.getLogger("station")
@@ -153,23 +153,17 @@ class ChallengeControl:
         self._touched_s = now_s
         hit = tapped_target(action, targets or {})
         if self.stage in ("choose", "class"):
-            self._list_act(action, hit, now_s)
+            self._list_act(action, targets, now_s)
         elif self.stage in ("ready", "running"):
             self._run_act(action, hit, now_s)
         elif self.stage == "results" and (action is Action.SELECT or isinstance(action, Tap)):
             self.stage = "off"
 
-    def _list_act(self, action, hit: str | None, now_s: float) -> None:
+    def _list_act(self, action, targets: dict | None, now_s: float) -> None:
         rows = self.rows()
-        if action is Action.NEXT:
-            self.highlighted = (self.highlighted + 1) % len(rows)
-        elif action is Action.BACK:
-            self.highlighted = (self.highlighted - 1) % len(rows)
-        elif action is Action.SELECT:
-            self._choose(rows[self.highlighted], self.highlighted, now_s)
-        elif hit is not None and hit.startswith("row "):
-            self.highlighted = int(hit.removeprefix("row "))
-            self._choose(rows[self.highlighted], self.highlighted, now_s)
+        self.highlighted, chosen = in_list(action, self.highlighted, len(rows), targets)
+        if chosen is not None:
+            self._choose(rows[chosen], chosen, now_s)
 
     def _choose(self, row: Row, index: int, now_s: float) -> None:
         self.message = ""

@@ -34,6 +34,27 @@ class Tap:
     y: int
 
 
+def in_list(action, highlighted: int, count: int, targets: dict | None = None) -> tuple[int, int | None]:
+    """How a list of ``count`` rows answers ``action`` (its rows tapped as
+    the targets "row 0", "row 1"...): the row highlighted now, and the row
+    chosen, or None. NEXT and BACK move the highlight round the list; SELECT
+    chooses the highlighted row, a tap the row under it."""
+    if count == 0:
+        return highlighted, None
+    if action is Action.NEXT:
+        return (highlighted + 1) % count, None
+    if action is Action.BACK:
+        return (highlighted - 1) % count, None
+    if action is Action.SELECT:
+        return highlighted, highlighted
+    tapped = hit(action, targets or {})
+    if tapped is not None and tapped.startswith("row "):
+        index = int(tapped.removeprefix("row "))
+        if index < count:
+            return index, index
+    return highlighted, None
+
+
 def hit(action, targets: dict[str, tuple[int, int, int, int]]) -> str | None:
     """The name of the target box (x, y, width, height) a tap landed in, or
     None: not a tap, or it missed every box."""

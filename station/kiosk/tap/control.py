@@ -19,7 +19,7 @@ import sqlite3
 
 from station.errors import UserError
 from station.identity.tap_in import KNOWN, PENDING, UNKNOWN, TapEvent
-from station.kiosk.controls.actions import Action, hit
+from station.kiosk.controls.actions import in_list
 
 LOG = logging.getLogger("station")
 
@@ -83,16 +83,9 @@ class TapControl:
     def act(self, action, now_s: float, targets: dict | None = None) -> None:
         """A press or a tap while the New tag screen shows."""
         self._touched_s = now_s
-        if action is Action.NEXT:
-            self.highlighted = (self.highlighted + 1) % len(self.rows)
-        elif action is Action.BACK:
-            self.highlighted = (self.highlighted - 1) % len(self.rows)
-        elif action is Action.SELECT:
-            self._choose(self.highlighted, now_s)
-        else:
-            tapped = hit(action, targets or {})
-            if tapped is not None and tapped.startswith("row "):
-                self._choose(int(tapped.removeprefix("row ")), now_s)
+        self.highlighted, chosen = in_list(action, self.highlighted, len(self.rows), targets)
+        if chosen is not None:
+            self._choose(chosen, now_s)
 
     def _open(self, tag: str, now_s: float) -> None:
         roster = self._roster()

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from station.errors import UserError
-from station.kiosk.controls.actions import Action, Tap, hit
+from station.kiosk.controls.actions import Action, in_list
 
 LOG = logging.getLogger("station")
 
@@ -232,18 +232,9 @@ class UsbControl:
     def _act(self, action, now_s: float, targets: dict) -> None:
         self._touched_s = now_s
         rows = self.rows()
-        if not rows:
-            return
-        if action is Action.NEXT:
-            self.highlighted = (self.highlighted + 1) % len(rows)
-        elif action is Action.BACK:
-            self.highlighted = (self.highlighted - 1) % len(rows)
-        elif action is Action.SELECT:
-            self._choose(rows[self.highlighted][0], now_s)
-        elif isinstance(action, Tap):
-            tapped = hit(action, targets)
-            if tapped is not None and tapped.startswith("row ") and int(tapped[4:]) < len(rows):
-                self._choose(rows[int(tapped[4:])][0], now_s)
+        self.highlighted, chosen = in_list(action, self.highlighted, len(rows), targets)
+        if chosen is not None:
+            self._choose(rows[chosen][0], now_s)
 
     def _choose(self, what: str, now_s: float) -> None:
         if what in ("all", "since"):
