@@ -35,7 +35,7 @@ class HubFiller:
         assert isinstance(message, Message), message
         self.conn.execute("BEGIN IMMEDIATE")
         store.ensure_station(self.conn, self.site, self.station)
-        store.store_entry(self.conn, message, _iso(datetime.now(timezone.utc)))
+        store.store_entry(self.conn, message, _iso(datetime.now(timezone.utc)), self.site)
         self.conn.execute("COMMIT")
 
     def status(self, **keys) -> None:

@@ -33,8 +33,11 @@ def ensure_station(conn: sqlite3.Connection, site: str, station: str) -> None:
     conn.execute("INSERT OR IGNORE INTO stations (site, id) VALUES (?, ?)", (site, station))
 
 
-def store_entry(conn: sqlite3.Connection, message: Message, received_at: str) -> bool:
-    """Keep one log entry; False if it was here already."""
+def store_entry(conn: sqlite3.Connection, message: Message, received_at: str,
+                home_site: str | None = None) -> bool:
+    """Keep one log entry; False if it was here already. An athlete's entry
+    from a station of ``home_site`` (the hub's own gym) also updates the class
+    roster; a bridged gym's stations have their own hub and roster."""
     entry, site, station = message.payload, message.site, message.station
     seq, body = entry["seq"], entry["body"]
     inserted = conn.execute(
@@ -44,7 +47,10 @@ def store_entry(conn: sqlite3.Connection, message: Message, received_at: str) ->
     ).rowcount
     if not inserted:
         return False
-    KEEPERS[entry["kind"]](conn, site, station, seq, body)
+    if entry["kind"] == "athlete":
+        _athlete(conn, site, station, seq, body, to_roster=site == home_site)
+    else:
+        KEEPERS[entry["kind"]](conn, site, station, seq, body)
     return True
 
 
@@ -71,12 +77,12 @@ def _session(conn, site, station, seq, body) -> None:
             SESSION_COLUMNS, body, seq)
 
 
-def _athlete(conn, site, station, seq, body) -> None:
-    before = conn.execute("SELECT body_mass_kg, tag_id, seq FROM athletes WHERE station = ? "
-                          "AND name = ?", (station, body["name"])).fetchone()
+def _athlete(conn, site, station, seq, body, to_roster: bool) -> None:
+    before = conn.execute("SELECT body_mass_kg, tag_id, seq FROM athletes WHERE site = ? "
+                          "AND station = ? AND name = ?", (site, station, body["name"])).fetchone()
     _upsert(conn, "athletes", ("site", "station", "name"), (site, station, body["name"]),
             ATHLETE_COLUMNS, body, seq)
-    if before is None or seq > before[2]:
+    if to_roster and (before is None or seq > before[2]):
         # What a station changed (a tag given on its kiosk) goes into the class roster.
         roster.station_change(conn, site, body, None if before is None else
                               {"body_mass_kg": before[0], "tag_id": before[1]})
@@ -101,8 +107,7 @@ def _round(conn, site, station, seq, body) -> None:
         (site, station, seq, *(body[c] for c in ROUND_COLUMNS)))
 
 
-KEEPERS = {"rep": _rep, "set": _set, "session": _session, "athlete": _athlete,
-           "challenge_round": _round}
+KEEPERS = {"rep": _rep, "set": _set, "session": _session, "challenge_round": _round}
 
 
 def store_status(conn: sqlite3.Connection, message: Message) -> None:

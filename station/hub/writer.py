@@ -166,7 +166,7 @@ class Writer(threading.Thread):
             seq_sent = message.payload.get("seq_sent")
             if isinstance(seq_sent, int) and not isinstance(seq_sent, bool):
                 seqs.report(seq_sent)
-        elif store.store_entry(self.conn, message, now_at):
+        elif store.store_entry(self.conn, message, now_at, self.site):
             self.stored += 1
             seqs.add(message.payload["seq"])
         return seqs
