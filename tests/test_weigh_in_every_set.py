@@ -155,3 +155,22 @@ def test_a_late_rating_is_written_over_the_contact_and_rep_rows_and_counted_in_t
     assert rebounds and all(rep_ratings[index] for index in rebounds)
     assert sum(board.last_totals.ratings_n.values()) == 3
     conn.close()
+
+
+def test_a_long_run_keeps_a_bounded_number_of_quiet_windows():
+    """Every set is weighed from its own windows: those of sets gone by are
+    let go, so a station on for days keeps flat memory."""
+    from station.sources.athlete import SimulatedAthlete
+    from station.sources.simulated import SimulatedSource
+
+    source = SimulatedSource(SimulatedAthlete(4), keep_truth=False)
+    pipeline = Pipeline()
+    pipeline.start(source.start(), has_force=source.has_force)
+    kept, sets = [], 0
+    for second in range(1, 1801):
+        events = pipeline.feed(source.read(float(second))) + pipeline.advance(float(second))
+        sets += sum(isinstance(event, SetStart) for event in events)
+        kept.append(len(pipeline._weigh_in.quiet) + len(pipeline._weigh_in_short.quiet))
+    assert sets >= 60  # the simulated athlete steps off and on again every 20-30 s
+    assert max(kept[900:]) <= 2 * max(kept[:900])  # not growing with the run
+    assert max(kept) < 300  # a set's worth (about 50 here); it was 1 553 after 30 minutes

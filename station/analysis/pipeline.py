@@ -502,6 +502,8 @@ class Pipeline:
         self._set_start_s = time_s
         self._known_weight_n = self._next_known_weight_n
         self._weights_seen -= self._weigh_in.forget(time_s, among=self._weights_seen)
+        # The half-second windows serve only the set they fall in (_close_set).
+        self._weigh_in_short.forget_started_before(time_s)
         self._set_weighed = False
         self._set_weight_n = None
         self._late.clear()
