@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from force_session import run_session
-from station.analysis.events import Contact, Landing, Rep, SetEnd
+from station.analysis.events import Landing, Rep, SetEnd
 from station.analysis.force.coaching import FatigueWatch, left_share_pct
 from station.analysis.force.rules import ForceRules
 from station.export.exporter import export_log

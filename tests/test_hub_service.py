@@ -2,7 +2,6 @@
 ACL, the token command, and what it says when something it needs is missing."""
 
 import json
-import os
 import socket
 import stat
 import subprocess

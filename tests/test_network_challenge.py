@@ -2,7 +2,6 @@
 a real mosquitto: one wall-clock start for everyone, rounds published with
 the hub's challenge id, a start that has passed not run."""
 
-import json
 import time
 
 from network_station import Listener, Station, wait_until

@@ -3,7 +3,6 @@ pipeline within a second, shown as a kiosk banner, logged, and reported by
 `station doctor` and `station analyse`. The rules at their edges, pure."""
 
 import logging
-import time
 
 import numpy as np
 import pytest

@@ -15,7 +15,6 @@ from station.analysis.pipeline import Pipeline, analyse
 from station.kiosk.state.board import LiveBoard
 from station.log.db import open_log
 from station.log.writer import SessionLog
-from station.readings import ForceBlock, MatStart
 from station.sources.recording import RecordingSource, read_recording
 
 RECORDINGS = Path(__file__).parent / "data" / "recordings"

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from station.analysis.force.cop import BL, BR, FL, FR
+from station.analysis.force.cop import BL, FL
 from station.analysis.force.rules import ForceRules
 
 
