@@ -412,10 +412,20 @@ MALFORMED = [
 
 
 @pytest.mark.parametrize("frame", MALFORMED)
-def test_a_malformed_payload_is_counted_and_skipped_and_its_sequence_still_counts(frame):
+def test_a_malformed_payload_is_counted_and_rejected_like_a_crc_mismatch(frame):
+    # Its sequence number is not believed: frame 1 counts as lost.
     frames, stats = decode_all(encode(edge(0)) + frame + encode(edge(2)))
     assert frames == [edge(0), edge(2)]
-    assert stats == DecoderStats(frames=2, malformed=1)
+    assert stats == DecoderStats(frames=2, malformed=1, lost_frames=1, discarded_bytes=len(frame))
+
+
+def test_a_false_sync_whose_crc_matches_by_chance_does_not_swallow_the_frames_it_covers():
+    # A SYNC in the data, read as a SAMPLES header whose length reaches over
+    # a good frame, and whose last two bytes happen to be its CRC (1 in 65 536).
+    false_frame = raw_frame(0x01, 40_000, encode(edge(1)) + bytes(5))
+    frames, stats = decode_all(encode(edge(0)) + false_frame + encode(edge(2)))
+    assert frames == [edge(0), edge(1), edge(2)]
+    assert stats.malformed == 1 and stats.lost_frames == 0
 
 
 def test_status_flag_bits_a_later_firmware_may_use_are_ignored():

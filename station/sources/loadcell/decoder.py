@@ -29,7 +29,8 @@ class DecoderStats:
     ``REORDER_WINDOW``, and ``reordered`` good frames that came after a later
     one (both dropped: neither is lost, and neither is handed on out of
     order); ``unknown_kinds`` good frames of a kind this host does not know,
-    and ``malformed`` good frames whose payload breaks its kind's layout.
+    and ``malformed`` frames that passed their CRC but whose payload breaks
+    its kind's layout (rejected like a CRC mismatch: see ``feed``).
     """
 
     frames: int = 0
@@ -98,11 +99,19 @@ class FrameDecoder:
                   != crc16_ccitt_false(view[start + len(SYNC):payload_end])):
                 self.stats.crc_errors += 1
             else:
-                frame = self._accept(kind, sequence, view[start + HEADER_BYTES:payload_end])
-                if frame is not None:
-                    frames.append(frame)
-                start = self._skip_to_sync(buffer, payload_end + CRC_BYTES)
-                continue
+                frame = (parse_payload(kind, sequence, view[start + HEADER_BYTES:payload_end])
+                         if kind in KINDS else None)
+                if kind not in KINDS or frame is not None:
+                    if self._in_sequence(sequence):
+                        self._count(frame)
+                        if frame is not None:
+                            frames.append(frame)
+                    start = self._skip_to_sync(buffer, payload_end + CRC_BYTES)
+                    continue
+                # Its CRC passed, yet its layout is broken: most likely a false
+                # sync in the data whose CRC matched by chance (1 in 65 536),
+                # reaching over good frames. Its sequence number means nothing.
+                self.stats.malformed += 1
             # A rejected frame: look again right after its sync, not after the
             # length it claims, so a corrupted length cannot swallow the good
             # frames behind it.
@@ -121,8 +130,10 @@ class FrameDecoder:
         self.stats.discarded_bytes += start - position
         return start
 
-    def _accept(self, kind: int, sequence: int, payload: memoryview) -> Frame | None:
-        """A frame that passed its CRC: its sequence counts whatever it holds."""
+    def _in_sequence(self, sequence: int) -> bool:
+        """Whether a frame that passed its CRC and its layout comes in order:
+        its sequence number counts the frames lost before it; a duplicate or
+        a late frame is counted as such and dropped."""
         if self._next_sequence is not None:
             ahead = (sequence - self._next_sequence) % SEQUENCE_MODULO
             if ahead >= SEQUENCE_MODULO - REORDER_WINDOW:  # behind the newest
@@ -134,18 +145,16 @@ class FrameDecoder:
                     if sequence in self._missing:  # counted missing when it was skipped
                         self._missing.remove(sequence)
                         self.stats.lost_frames -= 1
-                return None
+                return False
             self.stats.lost_frames += ahead
             self._missing.extend((self._next_sequence + i) % SEQUENCE_MODULO
                                  for i in range(max(0, ahead - REORDER_WINDOW), ahead))
         self._next_sequence = (sequence + 1) % SEQUENCE_MODULO
         self._seen.append(sequence)
-        if kind not in KINDS:
-            self.stats.unknown_kinds += 1
-            return None
-        frame = parse_payload(kind, sequence, payload)
+        return True
+
+    def _count(self, frame: Frame | None) -> None:
         if frame is None:
-            self.stats.malformed += 1
+            self.stats.unknown_kinds += 1  # a later firmware's kind: its CRC shows its length is right
         else:
             self.stats.frames += 1
-        return frame

@@ -37,8 +37,8 @@ def fault_bytes(fault: str, status: Callable[[int], Status], next_sequence: Call
         return frame[:6] + (MAX_PAYLOAD + 1).to_bytes(2, "little") + frame[8:]
     if fault == "unknown_kind":
         return _raw(UNKNOWN_KIND, next_sequence(), b"\x00")
-    if fault == "malformed":     # a SAMPLES payload too short for its header
-        return _raw(Kind.SAMPLES, next_sequence(), b"\x00\x01\x02")
+    if fault == "malformed":     # a SAMPLES payload too short for its header: refused
+        return _raw(Kind.SAMPLES, 0, b"\x00\x01\x02")  # like a CRC mismatch, it takes no number
     if fault == "duplicate":
         return encode(status(next_sequence())) * 2
     if fault == "reordered":
