@@ -15,7 +15,9 @@ from station.analysis.pipeline import Pipeline, analyse
 from station.kiosk.state.board import LiveBoard
 from station.log.db import open_log
 from station.log.writer import SessionLog
+from station.sources.athlete import SimulatedAthlete
 from station.sources.recording import RecordingSource, read_recording
+from station.sources.simulated import SimulatedSource
 
 RECORDINGS = Path(__file__).parent / "data" / "recordings"
 NAMES = ["gidiel-cmj.csv", "gidiel-sj.csv", "gidiel-dj.csv", "acl-bfr003-sj.csv", "acl-bfr010-sj.csv"]
@@ -159,9 +161,6 @@ def test_a_late_rating_is_written_over_the_contact_and_rep_rows_and_counted_in_t
 def test_a_long_run_keeps_a_bounded_number_of_quiet_windows():
     """Every set is weighed from its own windows: those of sets gone by are
     let go, so a station on for days keeps flat memory."""
-    from station.sources.athlete import SimulatedAthlete
-    from station.sources.simulated import SimulatedSource
-
     source = SimulatedSource(SimulatedAthlete(4), keep_truth=False)
     pipeline = Pipeline()
     pipeline.start(source.start(), has_force=source.has_force)

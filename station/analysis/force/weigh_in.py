@@ -114,14 +114,10 @@ class WeighIn:
             del self.quiet[gone[0]:gone[-1] + 1]
         return len(gone)
 
-    def forget_started_before(self, since_s: float) -> int:
+    def forget_started_before(self, since_s: float) -> None:
         """Let go of every window that starts before ``since_s``: ``first_n``
-        for a set that begins then or later can no longer give it. Returns
-        how many went."""
-        kept = [window for window in self.quiet if window.start_s >= since_s]
-        gone = len(self.quiet) - len(kept)
-        self.quiet = kept
-        return gone
+        for a set that begins then or later can no longer give it."""
+        self.quiet = [window for window in self.quiet if window.start_s >= since_s]
 
     def weight_n(self, since_s: float, until_s: float) -> float | None:
         """The body weight known at ``until_s`` for a set that began at ``since_s``.

@@ -103,8 +103,10 @@ class FrameDecoder:
                          if kind in KINDS else None)
                 if kind not in KINDS or frame is not None:
                     if self._in_sequence(sequence):
-                        self._count(frame)
-                        if frame is not None:
+                        if frame is None:  # a later firmware's kind: its CRC shows its length is right
+                            self.stats.unknown_kinds += 1
+                        else:
+                            self.stats.frames += 1
                             frames.append(frame)
                     start = self._skip_to_sync(buffer, payload_end + CRC_BYTES)
                     continue
@@ -152,9 +154,3 @@ class FrameDecoder:
         self._next_sequence = (sequence + 1) % SEQUENCE_MODULO
         self._seen.append(sequence)
         return True
-
-    def _count(self, frame: Frame | None) -> None:
-        if frame is None:
-            self.stats.unknown_kinds += 1  # a later firmware's kind: its CRC shows its length is right
-        else:
-            self.stats.frames += 1
